@@ -1,0 +1,106 @@
+"""Turning commits into rows and rows back into domain events, for both SQL stores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+from uuid import UUID
+
+from eventsourcing.persistence import Mapper, StoredEvent
+
+from reprise.application.ports import Notification, Stream
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from eventsourcing.domain import CanMutateAggregate, Snapshot
+
+    from reprise.application.ports import Commit
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    position: int
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    state: bytes
+    guild_id: int
+    command_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotRow:
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    state: bytes
+
+
+class RowMapper:
+    """Maps domain events and snapshots to rows with the eventsourcing mapper."""
+
+    def __init__(self, mapper: Mapper[UUID]) -> None:
+        self._mapper = mapper
+
+    def event_rows(self, commits: Sequence[Commit], first_position: int) -> list[EventRow]:
+        rows: list[EventRow] = []
+        for commit in commits:
+            for event in commit.events:
+                stored = self._mapper.to_stored_event(event)
+                rows.append(
+                    EventRow(
+                        first_position + len(rows),
+                        event.originator_id,
+                        event.originator_version,
+                        stored.topic,
+                        stored.state,
+                        commit.command.guild_id,
+                        commit.command.command_id,
+                    )
+                )
+        return rows
+
+    def snapshot_rows(self, commits: Sequence[Commit]) -> list[SnapshotRow]:
+        rows = []
+        for commit in commits:
+            for snapshot in commit.snapshots:
+                stored = self._mapper.to_stored_event(snapshot)
+                rows.append(
+                    SnapshotRow(
+                        snapshot.originator_id,
+                        snapshot.originator_version,
+                        stored.topic,
+                        stored.state,
+                    )
+                )
+        return rows
+
+    def event(
+        self, originator_id: UUID, version: int, topic: str, state: bytes
+    ) -> CanMutateAggregate[UUID]:
+        stored = StoredEvent(originator_id, version, topic, state)
+        return cast("CanMutateAggregate[UUID]", self._mapper.to_domain_event(stored))
+
+    def snapshot(self, originator_id: UUID, version: int, topic: str, state: bytes) -> Snapshot:
+        stored = StoredEvent(originator_id, version, topic, state)
+        return cast("Snapshot", self._mapper.to_domain_event(stored))
+
+    def stream(
+        self,
+        originator_id: UUID,
+        snapshot: tuple[int, str, bytes] | None,
+        events: Sequence[tuple[int, str, bytes]],
+    ) -> Stream:
+        return Stream(
+            snapshot=self.snapshot(originator_id, *snapshot) if snapshot else None,
+            events=[self.event(originator_id, *row) for row in events],
+        )
+
+    def notification(self, row: EventRow) -> Notification:
+        return Notification(
+            position=row.position,
+            guild_id=row.guild_id,
+            command_id=row.command_id,
+            event=self.event(row.originator_id, row.originator_version, row.topic, row.state),
+        )

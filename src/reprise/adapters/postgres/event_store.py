@@ -1,0 +1,243 @@
+"""PostgresEventStore: the event store on PostgreSQL through asyncpg, with group commit.
+
+Writers serialise on one counter row (`notification_counter ... FOR UPDATE`), which gives a
+gap-free global order that readers never see out of order: positions are assigned and made
+visible in lock order. A whole group of commits pays for the lock and the fsync once.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Self
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+from reprise.adapters.event_store.commit_plan import (
+    GroupPlan,
+    group_outcomes,
+    originator_ids,
+    plan_group,
+)
+from reprise.adapters.event_store.group_commit import GroupCommitter, GroupOutcome
+from reprise.adapters.event_store.rows import EventRow, RowMapper, SnapshotRow
+from reprise.adapters.postgres.schema import checked_schema
+from reprise.application.ports import (
+    AppendOutcome,
+    Commit,
+    EventStoreUnavailable,
+    Notification,
+    Stream,
+)
+from reprise.application.results import CommandResult
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Sequence
+    from uuid import UUID
+
+    from eventsourcing.domain import CanMutateAggregate
+
+_Connection = asyncpg.Connection | PoolConnectionProxy
+_DB_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
+
+
+@asynccontextmanager
+async def unavailable_on_db_errors() -> AsyncIterator[None]:
+    try:
+        yield
+    except _DB_ERRORS as error:
+        raise EventStoreUnavailable(f"PostgreSQL: {error}") from error
+
+
+class PostgresEventStore:
+    """The EventStore port on PostgreSQL."""
+
+    def __init__(
+        self, pool: asyncpg.Pool, schema: str, rows: RowMapper, max_group_size: int = 1_000
+    ) -> None:
+        self._pool = pool
+        self._s = checked_schema(schema)
+        self._rows = rows
+        self._committer = GroupCommitter(self._write_group, max_group_size)
+
+    @classmethod
+    async def connect(cls, dsn: str, schema: str, rows: RowMapper, pool_size: int = 10) -> Self:
+        async with unavailable_on_db_errors():
+            pool = await asyncpg.create_pool(dsn, min_size=2, max_size=pool_size)
+        return cls(pool, schema, rows)
+
+    @property
+    def groups_written(self) -> int:
+        return self._committer.groups_written
+
+    async def append(self, commit: Commit) -> AppendOutcome:
+        return await self._committer.submit(commit)
+
+    async def load(self, originator_id: UUID) -> Stream:
+        s = self._s
+        async with unavailable_on_db_errors():
+            records = await self._pool.fetch(
+                f"""WITH snap AS (SELECT originator_version, topic, state FROM {s}.snapshots
+                                  WHERE originator_id = $1)
+                SELECT true AS is_snapshot, originator_version, topic, state FROM snap
+                UNION ALL
+                SELECT false, originator_version, topic, state FROM {s}.stored_events
+                WHERE originator_id = $1
+                  AND originator_version > COALESCE((SELECT originator_version FROM snap), 0)
+                ORDER BY is_snapshot DESC, originator_version""",
+                originator_id,
+            )
+        snapshot = None
+        if records and records[0]["is_snapshot"]:
+            first = records.pop(0)
+            snapshot = (first["originator_version"], first["topic"], first["state"])
+        events = [(r["originator_version"], r["topic"], r["state"]) for r in records]
+        return self._rows.stream(originator_id, snapshot, events)
+
+    async def load_events(
+        self, originator_id: UUID, *, after_version: int = 0, up_to_version: int | None = None
+    ) -> Sequence[CanMutateAggregate[UUID]]:
+        async with unavailable_on_db_errors():
+            records = await self._pool.fetch(
+                f"SELECT originator_version, topic, state FROM {self._s}.stored_events "
+                "WHERE originator_id = $1 AND originator_version > $2 "
+                "AND ($3::int IS NULL OR originator_version <= $3) ORDER BY originator_version",
+                originator_id,
+                after_version,
+                up_to_version,
+            )
+        return [self._rows.event(originator_id, *record) for record in records]
+
+    async def read_notifications(self, after: int, limit: int) -> Sequence[Notification]:
+        async with unavailable_on_db_errors():
+            records = await self._pool.fetch(
+                "SELECT notification_id, originator_id, originator_version, topic, state, "
+                f"guild_id, command_id FROM {self._s}.stored_events "
+                "WHERE notification_id > $1 ORDER BY notification_id LIMIT $2",
+                after,
+                limit,
+            )
+        return [self._rows.notification(EventRow(*record)) for record in records]
+
+    async def max_position(self) -> int:
+        async with unavailable_on_db_errors():
+            value = await self._pool.fetchval(
+                f"SELECT last_position FROM {self._s}.notification_counter WHERE id = 1"
+            )
+        return int(value)
+
+    async def close(self) -> None:
+        await self._committer.close()
+        await self._pool.close()
+
+    async def _write_group(self, commits: Sequence[Commit]) -> list[GroupOutcome]:
+        async with (
+            unavailable_on_db_errors(),
+            self._pool.acquire() as conn,
+            conn.transaction(),
+        ):
+            last = await conn.fetchval(
+                f"SELECT last_position FROM {self._s}.notification_counter WHERE id = 1 FOR UPDATE"
+            )
+            plan = await self._plan(conn, commits)
+            accepted = [commits[i] for i in plan.accepted]
+            event_rows = self._rows.event_rows(accepted, last + 1)
+            await self._insert(conn, accepted, event_rows)
+        return group_outcomes(commits, plan, event_rows)
+
+    async def _plan(self, conn: _Connection, commits: Sequence[Commit]) -> GroupPlan:
+        s = self._s
+        version_rows = await conn.fetch(
+            f"SELECT originator_id, max(originator_version) AS version FROM {s}.stored_events "
+            "WHERE originator_id = ANY($1::uuid[]) GROUP BY originator_id",
+            originator_ids(commits),
+        )
+        result_rows = await conn.fetch(
+            f"SELECT command_id, result FROM {s}.commands WHERE command_id = ANY($1::uuid[])",
+            [commit.command.command_id for commit in commits],
+        )
+        versions = {row["originator_id"]: row["version"] for row in version_rows}
+        stored = {
+            row["command_id"]: CommandResult.model_validate_json(row["result"])
+            for row in result_rows
+        }
+        return plan_group(commits, versions, stored)
+
+    async def _insert(
+        self, conn: _Connection, accepted: Sequence[Commit], event_rows: list[EventRow]
+    ) -> None:
+        if not accepted:
+            return
+        s = self._s
+        if event_rows:
+            await conn.execute(
+                f"INSERT INTO {s}.stored_events (notification_id, originator_id, "
+                "originator_version, topic, state, guild_id, command_id) SELECT * FROM "
+                "unnest($1::bigint[], $2::uuid[], $3::int[], $4::text[], $5::bytea[], "
+                "$6::bigint[], $7::uuid[])",
+                *_columns(event_rows, 7),
+            )
+            await conn.execute(
+                f"UPDATE {s}.notification_counter SET last_position = $1 WHERE id = 1",
+                event_rows[-1].position,
+            )
+        await conn.execute(
+            f"INSERT INTO {s}.commands (command_id, command_type, guild_id, correlation_id, "
+            "actor, issued_at, result) SELECT * FROM unnest($1::uuid[], $2::text[], "
+            "$3::bigint[], $4::uuid[], $5::text[], $6::timestamptz[], $7::jsonb[])",
+            *_command_columns(accepted),
+        )
+        snapshots = _latest_snapshots(self._rows.snapshot_rows(accepted))
+        if snapshots:
+            await conn.execute(
+                f"INSERT INTO {s}.snapshots AS old SELECT * FROM unnest($1::uuid[], $2::int[], "
+                "$3::text[], $4::bytea[]) ON CONFLICT (originator_id) DO UPDATE SET "
+                "originator_version = excluded.originator_version, topic = excluded.topic, "
+                "state = excluded.state WHERE old.originator_version < excluded.originator_version",
+                *_columns(snapshots, 4),
+            )
+
+
+def _columns(rows: Sequence[EventRow] | Sequence[SnapshotRow], width: int) -> list[list[object]]:
+    columns: list[list[object]] = [[] for _ in range(width)]
+    for row in rows:
+        for column, value in zip(columns, _fields(row), strict=True):
+            column.append(value)
+    return columns
+
+
+def _fields(row: EventRow | SnapshotRow) -> tuple[object, ...]:
+    if isinstance(row, EventRow):
+        return (
+            row.position,
+            row.originator_id,
+            row.originator_version,
+            row.topic,
+            row.state,
+            row.guild_id,
+            row.command_id,
+        )
+    return (row.originator_id, row.originator_version, row.topic, row.state)
+
+
+def _command_columns(commits: Sequence[Commit]) -> list[list[object]]:
+    records = [commit.command for commit in commits]
+    return [
+        [r.command_id for r in records],
+        [r.command_type for r in records],
+        [r.guild_id for r in records],
+        [r.correlation_id for r in records],
+        [r.actor for r in records],
+        [r.issued_at for r in records],
+        [commit.result.model_dump_json() for commit in commits],
+    ]
+
+
+def _latest_snapshots(rows: list[SnapshotRow]) -> list[SnapshotRow]:
+    latest: dict[UUID, SnapshotRow] = {}
+    for row in rows:
+        if row.originator_id not in latest or latest[row.originator_id].originator_version < (
+            row.originator_version
+        ):
+            latest[row.originator_id] = row
+    return list(latest.values())

@@ -1,0 +1,91 @@
+"""The PostgreSQL schema of the event store, applied by `reprise db migrate`.
+
+Migrations are numbered and only ever appended; each runs once, under an advisory lock, so
+several processes may migrate at start without racing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import asyncpg
+
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE {schema}.stored_events (
+        notification_id bigint PRIMARY KEY,
+        originator_id uuid NOT NULL,
+        originator_version integer NOT NULL,
+        topic text NOT NULL,
+        state bytea NOT NULL,
+        guild_id bigint NOT NULL,
+        command_id uuid NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (originator_id, originator_version)
+    );
+    CREATE INDEX stored_events_guild_idx ON {schema}.stored_events (guild_id, notification_id);
+    CREATE TABLE {schema}.snapshots (
+        originator_id uuid PRIMARY KEY,
+        originator_version integer NOT NULL,
+        topic text NOT NULL,
+        state bytea NOT NULL
+    );
+    CREATE TABLE {schema}.commands (
+        command_id uuid PRIMARY KEY,
+        command_type text NOT NULL,
+        guild_id bigint NOT NULL,
+        correlation_id uuid NOT NULL,
+        actor text NOT NULL,
+        issued_at timestamptz NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        result jsonb NOT NULL
+    );
+    CREATE TABLE {schema}.notification_counter (
+        id smallint PRIMARY KEY CHECK (id = 1),
+        last_position bigint NOT NULL
+    );
+    INSERT INTO {schema}.notification_counter VALUES (1, 0);
+    CREATE TABLE {schema}.tracking (
+        name text PRIMARY KEY,
+        position bigint NOT NULL
+    );
+    """,
+]
+
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_MIGRATION_LOCK = 0x5245_5052_4953_45  # "REPRISE"
+
+
+def checked_schema(schema: str) -> str:
+    """Schema names go into SQL text, so only plain lower-case identifiers are allowed."""
+    if not _SCHEMA_NAME.match(schema):
+        raise ValueError(f"invalid schema name {schema!r}: use lower-case letters, digits, _")
+    return schema
+
+
+async def migrate(connection: asyncpg.Connection, schema: str) -> list[int]:
+    """Apply the migrations not applied yet; returns the numbers it applied."""
+    schema = checked_schema(schema)
+    applied: list[int] = []
+    async with connection.transaction():
+        await connection.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
+        await connection.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        await connection.execute(
+            f"CREATE TABLE IF NOT EXISTS {schema}.schema_migrations "
+            "(version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        done = {
+            row["version"]
+            for row in await connection.fetch(f"SELECT version FROM {schema}.schema_migrations")
+        }
+        for number, sql in enumerate(MIGRATIONS, start=1):
+            if number in done:
+                continue
+            await connection.execute(sql.format(schema=schema))
+            await connection.execute(
+                f"INSERT INTO {schema}.schema_migrations (version) VALUES ($1)", number
+            )
+            applied.append(number)
+    return applied
