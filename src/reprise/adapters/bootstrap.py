@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from reprise.adapters.event_store.mapping import build_mapper
 from reprise.adapters.event_store.rows import RowMapper
 from reprise.adapters.inprocess.clock import SystemClock
+from reprise.adapters.inprocess.event_store import InMemoryEventStore
 from reprise.adapters.postgres.connection import migrate_database
 from reprise.adapters.postgres.event_store import PostgresEventStore
 from reprise.adapters.sqlite.event_store import SqliteEventStore
@@ -50,10 +51,15 @@ async def open_event_store(settings: Settings) -> tuple[EventStore, str]:
     )
 
 
-async def bootstrap_core(
-    settings: Settings, *, clock: Clock | None = None, rng: Random | None = None
+def assemble_core(
+    store: EventStore,
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    rng: Random | None = None,
+    description: str = "memory",
 ) -> Core:
-    store, description = await open_event_store(settings)
+    """Wire the message bus around an already opened event store."""
     clock = clock or SystemClock()
     deps = Dependencies(
         store=store,
@@ -63,3 +69,15 @@ async def bootstrap_core(
         snapshot_interval=settings.snapshot_interval,
     )
     return Core(MessageBus(deps, HANDLERS), store, clock, description)
+
+
+def in_memory_event_store() -> InMemoryEventStore:
+    return InMemoryEventStore(RowMapper(build_mapper()))
+
+
+async def bootstrap_core(
+    settings: Settings, *, clock: Clock | None = None, rng: Random | None = None
+) -> Core:
+    """Open the configured event store and wire the core around it."""
+    store, description = await open_event_store(settings)
+    return assemble_core(store, settings, clock=clock, rng=rng, description=description)

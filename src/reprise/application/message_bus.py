@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from reprise.domain.commands import CommandBase
 
 Handler = Callable[[Any, UnitOfWork], Awaitable[None]]
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 8
+_BACKOFF_SECONDS = 0.002
 
 
 class UnknownCommand(Exception):
@@ -46,7 +47,8 @@ class MessageBus:
                 except ConcurrencyConflict:
                     if attempt == MAX_ATTEMPTS:
                         raise
-                    await asyncio.sleep(0.001 * attempt * self._deps.rng.random())
+                    backoff = _BACKOFF_SECONDS * 2**attempt
+                    await asyncio.sleep(backoff * (0.5 + self._deps.rng.random()))
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _handle_once(self, command: CommandBase, handler: Handler) -> CommandResult:
