@@ -89,7 +89,10 @@ class GuildQueue(Aggregate):
     ) -> None:
         if len(self.upcoming) + len(tracks) > limits.max_queue_length:
             raise errors.QueueFull(limits.max_queue_length, len(self.upcoming), len(tracks))
-        entries = [QueueEntry(random_uuid(rng), t, requested_by, requested_at) for t in tracks]
+        entries = [
+            QueueEntry(entry_id, t, requested_by, requested_at)
+            for entry_id, t in zip(self._fresh_entry_ids(len(tracks), rng), tracks, strict=True)
+        ]
         self.trigger_event(TracksEnqueued, entries=entries, placement=placement)
         self._start_next_if_idle()
 
@@ -238,6 +241,19 @@ class GuildQueue(Aggregate):
             if entry.entry_id == entry_id:
                 return entry
         raise errors.EntryNotFound(entry_id)
+
+    def _fresh_entry_ids(self, count: int, rng: Random) -> list[UUID]:
+        """Ids drawn from `rng` that no entry in the queue already has."""
+        taken = {entry.entry_id for entry in [*self.upcoming, *self.history]}
+        if self.current is not None:
+            taken.add(self.current.entry_id)
+        fresh: list[UUID] = []
+        while len(fresh) < count:
+            entry_id = random_uuid(rng)
+            if entry_id not in taken:
+                taken.add(entry_id)
+                fresh.append(entry_id)
+        return fresh
 
     def _start_next_if_idle(self) -> None:
         if self.current is None and self.upcoming:

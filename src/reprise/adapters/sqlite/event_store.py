@@ -74,6 +74,10 @@ class SqliteEventStore:
             reader = await _open(path)
         return cls(writer, reader, rows)
 
+    @property
+    def groups_written(self) -> int:
+        return self._committer.groups_written
+
     async def append(self, commit: Commit) -> AppendOutcome:
         return await self._committer.submit(commit)
 
