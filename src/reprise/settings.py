@@ -20,10 +20,11 @@ class Settings(BaseSettings):
     sqlite_path: Path = Field(
         default=Path("var/reprise.sqlite3"), description="SQLite file of the embedded default"
     )
-    amqp_url: str | None = Field(default=None, description="RabbitMQ URL; in-process bus if unset")
-    redis_url: str | None = Field(default=None, description="Redis URL; in-memory cache if unset")
     lavalink_nodes: str | None = Field(
         default=None, description="Lavalink nodes; the development server is started if unset"
+    )
+    dev_lavalink_port: int = Field(
+        default=2333, ge=0, le=65535, description="port of the development Lavalink server"
     )
     discord_token: str | None = Field(
         default=None, description="Discord bot token; the gateway runs only when set"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -12,13 +13,16 @@ from rich.console import Console
 
 from reprise.adapters.bootstrap import Core, bootstrap_core
 from reprise.adapters.cli.console import ConsoleSession
+from reprise.adapters.lavalink.dev_server import DevLavalinkServer, DevServerConfig
+from reprise.adapters.lavalink.dev_server import main as run_dev_lavalink
+from reprise.adapters.lavalink.dev_server.config import DEFAULT_PASSWORD
 from reprise.adapters.postgres.connection import migrate_database
 from reprise.application.ports import EventStoreUnavailable
 from reprise.settings import Settings
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Annotated, Any
 
 app = typer.Typer(no_args_is_help=True, help="Reprise, an event-sourced Discord music bot.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
@@ -63,22 +67,48 @@ async def _wait_for_stop_signal() -> None:
 @app.command()
 def up() -> None:
     """Run every Reprise process in this one (embedded default: SQLite, in-process bus)."""
+    settings = _settings()
 
     async def serve(core: Core) -> int:
+        lavalink = None
+        if not settings.lavalink_nodes:
+            lavalink = DevLavalinkServer(DevServerConfig())
+            url = await lavalink.start("127.0.0.1", settings.dev_lavalink_port)
+            out.print(f"Development Lavalink server on {url} (no LAVALINK_NODES set).")
         out.print(f"[bold green]Reprise is up.[/] Core: event store on {core.description}.")
         out.print("Commands: in-process bus. Try `reprise console` in another terminal.")
+        if not settings.discord_token:
+            out.print("No DISCORD_TOKEN: the Discord gateway is not started.")
         out.print("Press Ctrl+C to stop.")
-        await _wait_for_stop_signal()
-        out.print("Stopping.")
+        try:
+            await _wait_for_stop_signal()
+        finally:
+            if lavalink is not None:
+                await lavalink.stop()
+        out.print("Stopped.")
         return 0
 
-    _run(_with_core(_settings(), serve))
+    _run(_with_core(settings, serve))
+
+
+@app.command("dev-lavalink")
+def dev_lavalink(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 2333,
+    password: Annotated[str, typer.Option(help="the Authorization password")] = DEFAULT_PASSWORD,
+    catalogue: Annotated[Path | None, typer.Option(help="JSON tracks and playlists")] = None,
+    audio_dir: Annotated[Path | None, typer.Option(help="folder of audio files")] = None,
+    time_scale: Annotated[float, typer.Option(help="speed-up over real time")] = 1.0,
+) -> None:
+    """Run the development Lavalink v4 server on its own."""
+    out.print(f"Development Lavalink v4 server on http://{host}:{port} (Ctrl+C stops it).")
+    run_dev_lavalink(host, port, password, catalogue, audio_dir, time_scale)
 
 
 @app.command()
 def console(
-    guild: int = typer.Option(1, help="the guild (Discord server) id to act in"),
-    user: int = typer.Option(1, help="the Discord user id to act as"),
+    guild: Annotated[int, typer.Option(help="the guild (Discord server) id to act in")] = 1,
+    user: Annotated[int, typer.Option(help="the Discord user id to act as")] = 1,
 ) -> None:
     """Issue queue and subscription commands for a guild; see the events and the state."""
 
