@@ -55,7 +55,7 @@ def test_db_migrate_is_idempotent(database_url: str, pg_schema: str) -> None:
     env = {"DATABASE_URL": database_url, "DATABASE_SCHEMA": pg_schema}
     first = run_reprise("db", "migrate", env=env)
     second = run_reprise("db", "migrate", env=env)
-    assert f"Schema {pg_schema}: applied migrations [1]." in first.stdout
+    assert f"Schema {pg_schema}: applied migrations [1, 2]." in first.stdout
     assert f"Schema {pg_schema}: applied migrations none." in second.stdout
 
 

@@ -23,6 +23,7 @@ class CommandRecord:
     correlation_id: UUID
     actor: str
     issued_at: datetime
+    traceparent: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +66,29 @@ class Stream:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    """A stored event as bytes, in the global order: what the relay publishes verbatim."""
+
+    position: int
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    state: bytes
+    guild_id: int
+    command_id: UUID
+    traceparent: str | None
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Notification:
-    """A stored event in the global order, as the relay and the projections read it."""
+    """A stored event in the global order, decoded, as the projections read it."""
 
     position: int
     guild_id: int
     command_id: UUID
     event: CanMutateAggregate[UUID]
+    traceparent: str | None = None
 
 
 class ConcurrencyConflict(Exception):
@@ -109,6 +126,10 @@ class EventStore(Protocol):
 
     async def read_notifications(self, after: int, limit: int) -> Sequence[Notification]:
         """Events with a position greater than `after`, in position order."""
+        ...
+
+    async def read_recorded(self, after: int, limit: int) -> Sequence[RecordedEvent]:
+        """The same events undecoded, for publishing."""
         ...
 
     async def max_position(self) -> int: ...

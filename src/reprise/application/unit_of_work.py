@@ -112,6 +112,7 @@ class UnitOfWork:
             correlation_id=command.correlation_id,
             actor=str(command.actor),
             issued_at=command.issued_at,
+            traceparent=command.traceparent,
         )
 
     async def _load[A: Aggregate](self, aggregate_id: UUID, kind: type[A]) -> A | None:

@@ -74,7 +74,7 @@ async def test_positions_stay_gap_free_across_independent_writers(cores: list[Co
 
 
 async def test_migrating_twice_changes_nothing(database_url: str, pg_schema: str) -> None:
-    assert await migrate_database(database_url, pg_schema) == [1]
+    assert await migrate_database(database_url, pg_schema) == [1, 2]
     assert await migrate_database(database_url, pg_schema) == []
 
 
@@ -82,7 +82,7 @@ async def test_concurrent_migrations_apply_each_migration_once(
     database_url: str, pg_schema: str
 ) -> None:
     applied = await asyncio.gather(*[migrate_database(database_url, pg_schema) for _ in range(4)])
-    assert sorted(applied) == [[], [], [], [1]]
+    assert sorted(applied) == [[], [], [], [1, 2]]
 
 
 async def test_an_unreachable_database_is_reported_as_unavailable() -> None:

@@ -8,25 +8,18 @@ from uuid import UUID
 
 from eventsourcing.persistence import Mapper, StoredEvent
 
-from reprise.application.ports import Notification, Stream
+from reprise.application.ports import Notification, RecordedEvent, Stream
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import datetime
 
     from eventsourcing.domain import CanMutateAggregate, Snapshot
 
     from reprise.application.ports import Commit
 
 
-@dataclass(frozen=True, slots=True)
-class EventRow:
-    position: int
-    originator_id: UUID
-    originator_version: int
-    topic: str
-    state: bytes
-    guild_id: int
-    command_id: UUID
+EventRow = RecordedEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +36,9 @@ class RowMapper:
     def __init__(self, mapper: Mapper[UUID]) -> None:
         self._mapper = mapper
 
-    def event_rows(self, commits: Sequence[Commit], first_position: int) -> list[EventRow]:
+    def event_rows(
+        self, commits: Sequence[Commit], first_position: int, recorded_at: datetime
+    ) -> list[EventRow]:
         rows: list[EventRow] = []
         for commit in commits:
             for event in commit.events:
@@ -57,6 +52,8 @@ class RowMapper:
                         stored.state,
                         commit.command.guild_id,
                         commit.command.command_id,
+                        commit.command.traceparent,
+                        recorded_at,
                     )
                 )
         return rows
@@ -103,4 +100,5 @@ class RowMapper:
             guild_id=row.guild_id,
             command_id=row.command_id,
             event=self.event(row.originator_id, row.originator_version, row.topic, row.state),
+            traceparent=row.traceparent,
         )

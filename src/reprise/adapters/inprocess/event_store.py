@@ -7,6 +7,7 @@ transcoding as on disk.
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from reprise.adapters.event_store.commit_plan import group_outcomes, plan_group
@@ -19,7 +20,13 @@ if TYPE_CHECKING:
     from eventsourcing.domain import CanMutateAggregate
 
     from reprise.adapters.event_store.rows import EventRow, RowMapper, SnapshotRow
-    from reprise.application.ports import AppendOutcome, Commit, Notification, Stream
+    from reprise.application.ports import (
+        AppendOutcome,
+        Commit,
+        Notification,
+        RecordedEvent,
+        Stream,
+    )
     from reprise.application.results import CommandResult
 
 
@@ -65,6 +72,9 @@ class InMemoryEventStore:
     async def read_notifications(self, after: int, limit: int) -> Sequence[Notification]:
         return [self._rows.notification(row) for row in self._events[after : after + limit]]
 
+    async def read_recorded(self, after: int, limit: int) -> Sequence[RecordedEvent]:
+        return self._events[after : after + limit]
+
     async def max_position(self) -> int:
         return len(self._events)
 
@@ -79,7 +89,7 @@ class InMemoryEventStore:
         }
         plan = plan_group(commits, versions, self._results)
         accepted = [commits[i] for i in plan.accepted]
-        event_rows = self._rows.event_rows(accepted, len(self._events) + 1)
+        event_rows = self._rows.event_rows(accepted, len(self._events) + 1, datetime.now(UTC))
         for row in event_rows:
             self._events.append(row)
             self._streams.setdefault(row.originator_id, []).append(row)

@@ -8,6 +8,7 @@ visible in lock order. A whole group of commits pays for the lock and the fsync 
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Self
 
 import asyncpg
@@ -27,6 +28,7 @@ from reprise.application.ports import (
     Commit,
     EventStoreUnavailable,
     Notification,
+    RecordedEvent,
     Stream,
 )
 from reprise.application.results import CommandResult
@@ -109,15 +111,18 @@ class PostgresEventStore:
         return [self._rows.event(originator_id, *record) for record in records]
 
     async def read_notifications(self, after: int, limit: int) -> Sequence[Notification]:
+        return [self._rows.notification(row) for row in await self.read_recorded(after, limit)]
+
+    async def read_recorded(self, after: int, limit: int) -> Sequence[RecordedEvent]:
         async with unavailable_on_db_errors():
             records = await self._pool.fetch(
                 "SELECT notification_id, originator_id, originator_version, topic, state, "
-                f"guild_id, command_id FROM {self._s}.stored_events "
+                f"guild_id, command_id, traceparent, recorded_at FROM {self._s}.stored_events "
                 "WHERE notification_id > $1 ORDER BY notification_id LIMIT $2",
                 after,
                 limit,
             )
-        return [self._rows.notification(EventRow(*record)) for record in records]
+        return [RecordedEvent(*record) for record in records]
 
     async def max_position(self) -> int:
         async with unavailable_on_db_errors():
@@ -141,7 +146,7 @@ class PostgresEventStore:
             )
             plan = await self._plan(conn, commits)
             accepted = [commits[i] for i in plan.accepted]
-            event_rows = self._rows.event_rows(accepted, last + 1)
+            event_rows = self._rows.event_rows(accepted, last + 1, datetime.now(UTC))
             await self._insert(conn, accepted, event_rows)
         return group_outcomes(commits, plan, event_rows)
 
@@ -172,10 +177,11 @@ class PostgresEventStore:
         if event_rows:
             await conn.execute(
                 f"INSERT INTO {s}.stored_events (notification_id, originator_id, "
-                "originator_version, topic, state, guild_id, command_id) SELECT * FROM "
-                "unnest($1::bigint[], $2::uuid[], $3::int[], $4::text[], $5::bytea[], "
-                "$6::bigint[], $7::uuid[])",
-                *_columns(event_rows, 7),
+                "originator_version, topic, state, guild_id, command_id, traceparent, "
+                "recorded_at) SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::int[], "
+                "$4::text[], $5::bytea[], $6::bigint[], $7::uuid[], $8::text[], "
+                "$9::timestamptz[])",
+                *_columns(event_rows, 9),
             )
             await conn.execute(
                 f"UPDATE {s}.notification_counter SET last_position = $1 WHERE id = 1",
@@ -216,6 +222,8 @@ def _fields(row: EventRow | SnapshotRow) -> tuple[object, ...]:
             row.state,
             row.guild_id,
             row.command_id,
+            row.traceparent,
+            row.recorded_at,
         )
     return (row.originator_id, row.originator_version, row.topic, row.state)
 

@@ -52,6 +52,9 @@ MIGRATIONS: list[str] = [
         position bigint NOT NULL
     );
     """,
+    """
+    ALTER TABLE {schema}.stored_events ADD COLUMN traceparent text;
+    """,
 ]
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

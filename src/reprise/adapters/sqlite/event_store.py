@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 from uuid import UUID
 
@@ -20,13 +21,13 @@ from reprise.adapters.event_store.commit_plan import (
     plan_group,
 )
 from reprise.adapters.event_store.group_commit import GroupCommitter, GroupOutcome
-from reprise.adapters.event_store.rows import EventRow, RowMapper
 from reprise.adapters.sqlite.schema import migrate
 from reprise.application.ports import (
     AppendOutcome,
     Commit,
     EventStoreUnavailable,
     Notification,
+    RecordedEvent,
     Stream,
 )
 from reprise.application.results import CommandResult
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Sequence
 
     from eventsourcing.domain import CanMutateAggregate
+
+    from reprise.adapters.event_store.rows import EventRow, RowMapper
 
 
 @asynccontextmanager
@@ -108,16 +111,27 @@ class SqliteEventStore:
         return [self._rows.event(originator_id, *row) for row in rows]
 
     async def read_notifications(self, after: int, limit: int) -> Sequence[Notification]:
+        return [self._rows.notification(row) for row in await self.read_recorded(after, limit)]
+
+    async def read_recorded(self, after: int, limit: int) -> Sequence[RecordedEvent]:
         rows = await self._fetch(
             "SELECT notification_id, originator_id, originator_version, topic, state, guild_id, "
-            "command_id FROM stored_events WHERE notification_id > ? "
+            "command_id, traceparent, recorded_at FROM stored_events WHERE notification_id > ? "
             "ORDER BY notification_id LIMIT ?",
             after,
             limit,
         )
         return [
-            self._rows.notification(
-                EventRow(row[0], UUID(row[1]), row[2], row[3], row[4], row[5], UUID(row[6]))
+            RecordedEvent(
+                row[0],
+                UUID(row[1]),
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                UUID(row[6]),
+                row[7],
+                datetime.fromisoformat(row[8]),
             )
             for row in rows
         ]
@@ -153,10 +167,11 @@ class SqliteEventStore:
             last = int(row[0]) if row else 0
         plan = await self._plan(commits)
         accepted = [commits[i] for i in plan.accepted]
-        event_rows = self._rows.event_rows(accepted, last + 1)
+        event_rows = self._rows.event_rows(accepted, last + 1, datetime.now(UTC))
         await w.executemany(
             "INSERT INTO stored_events (notification_id, originator_id, originator_version, "
-            "topic, state, guild_id, command_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "topic, state, guild_id, command_id, traceparent, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     r.position,
@@ -166,6 +181,8 @@ class SqliteEventStore:
                     r.state,
                     r.guild_id,
                     r.command_id.hex,
+                    r.traceparent,
+                    r.recorded_at.isoformat(),
                 )
                 for r in event_rows
             ],

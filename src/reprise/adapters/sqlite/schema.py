@@ -42,6 +42,9 @@ MIGRATIONS: list[str] = [
         position INTEGER NOT NULL
     );
     """,
+    """
+    ALTER TABLE stored_events ADD COLUMN traceparent TEXT;
+    """,
 ]
 
 
