@@ -7,9 +7,10 @@ from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
 import asyncpg
+import httpx
 import pytest
 
-from tests.services import postgres_url
+from tests.services import amqp_base_url, management_url, postgres_url
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -31,3 +32,16 @@ async def pg_schema(database_url: str) -> AsyncIterator[str]:
         await connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     finally:
         await connection.close()
+
+
+@pytest.fixture
+async def amqp_url() -> AsyncIterator[str]:
+    """A fresh RabbitMQ virtual host for one test, deleted afterwards."""
+    base = amqp_base_url()
+    vhost = f"reprise_test_{uuid.uuid4().hex[:12]}"
+    async with httpx.AsyncClient(base_url=management_url(), timeout=30) as api:
+        (await api.put(f"/api/vhosts/{vhost}")).raise_for_status()
+        permissions = {"configure": ".*", "write": ".*", "read": ".*"}
+        (await api.put(f"/api/permissions/{vhost}/guest", json=permissions)).raise_for_status()
+        yield base.rstrip("/") + "/" + vhost
+        await api.delete(f"/api/vhosts/{vhost}")

@@ -42,3 +42,18 @@ def postgres_url(resources: ExitStack) -> str:
     raise RuntimeError(
         "PostgreSQL is not reachable at DATABASE_URL or 127.0.0.1:5432 and Docker is absent"
     )
+
+
+DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
+DEFAULT_MANAGEMENT_URL = "http://guest:guest@127.0.0.1:15672"
+
+
+def amqp_base_url() -> str:
+    url = os.environ.get("AMQP_URL", DEFAULT_AMQP_URL)
+    if not _answers(url.replace("amqp://", "http://", 1)):
+        raise RuntimeError(f"RabbitMQ is not reachable at {url}")
+    return url
+
+
+def management_url() -> str:
+    return os.environ.get("RABBITMQ_MANAGEMENT_URL", DEFAULT_MANAGEMENT_URL)

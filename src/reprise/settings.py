@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,6 +21,16 @@ class Settings(BaseSettings):
     sqlite_path: Path = Field(
         default=Path("var/reprise.sqlite3"), description="SQLite file of the embedded default"
     )
+    amqp_url: str | None = Field(
+        default=None, description="RabbitMQ URL; commands and events stay in-process when unset"
+    )
+    partitions: int = Field(
+        default=4, ge=1, le=64, description="partition queues per stream (commands, events...)"
+    )
+    core_partitions: str = Field(
+        default="all", description='command partitions this core consumes: "all" or "0,2,3"'
+    )
+    relay_batch_size: int = Field(default=500, ge=1, description="events per relay publish")
     lavalink_nodes: str | None = Field(
         default=None, description="Lavalink nodes; the development server is started if unset"
     )
@@ -36,3 +47,20 @@ class Settings(BaseSettings):
     migrate_on_start: bool = Field(
         default=True, description="apply database migrations when a process starts"
     )
+
+    @property
+    def owned_partitions(self) -> list[int]:
+        """The command partitions this core consumes."""
+        if self.core_partitions.strip() == "all":
+            return list(range(self.partitions))
+        return sorted({int(part) for part in self.core_partitions.split(",") if part.strip()})
+
+    @model_validator(mode="after")
+    def _partitions_exist(self) -> Self:
+        try:
+            owned = self.owned_partitions
+        except ValueError:
+            raise ValueError('core_partitions must be "all" or numbers like "0,2"') from None
+        if any(not 0 <= p < self.partitions for p in owned):
+            raise ValueError(f"core_partitions must be within 0..{self.partitions - 1}")
+        return self

@@ -2,24 +2,54 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from random import Random
 from typing import TYPE_CHECKING
 
+import aio_pika
+from aiormq.exceptions import AMQPConnectionError
+
 from reprise.adapters.event_store.mapping import build_mapper
 from reprise.adapters.event_store.rows import RowMapper
 from reprise.adapters.inprocess.clock import SystemClock
+from reprise.adapters.inprocess.command_bus import InProcessCommandBus
+from reprise.adapters.inprocess.event_bus import InProcessEventBus
 from reprise.adapters.inprocess.event_store import InMemoryEventStore
+from reprise.adapters.inprocess.tracking import (
+    InMemoryGuildPositions,
+    InMemoryTracking,
+    LocalLeadership,
+)
 from reprise.adapters.postgres.connection import migrate_database
 from reprise.adapters.postgres.event_store import PostgresEventStore
+from reprise.adapters.postgres.leadership import PostgresLeadership
+from reprise.adapters.postgres.tracking import PostgresGuildPositions, PostgresTracking
+from reprise.adapters.rabbitmq.command_bus import RabbitCommandBus
+from reprise.adapters.rabbitmq.command_consumer import CommandConsumer
+from reprise.adapters.rabbitmq.declare import declare
+from reprise.adapters.rabbitmq.event_publisher import RabbitEventPublisher
+from reprise.adapters.rabbitmq.topology import core_topology
 from reprise.adapters.sqlite.event_store import SqliteEventStore
+from reprise.adapters.sqlite.tracking import SqliteTracking
 from reprise.application.aggregate_cache import AggregateCache
 from reprise.application.handlers import HANDLERS
 from reprise.application.message_bus import MessageBus
+from reprise.application.messaging import BrokerUnavailable
 from reprise.application.ports import Clock, EventStore
+from reprise.application.relay import Relay
 from reprise.application.unit_of_work import Dependencies
 
 if TYPE_CHECKING:
+    from aio_pika.abc import AbstractRobustConnection
+
+    from reprise.application.messaging import (
+        CommandBus,
+        EventPublisher,
+        GuildPositions,
+        Leadership,
+        Tracking,
+    )
     from reprise.settings import Settings
 
 
@@ -81,3 +111,67 @@ async def bootstrap_core(
     """Open the configured event store and wire the core around it."""
     store, description = await open_event_store(settings)
     return assemble_core(store, settings, clock=clock, rng=rng, description=description)
+
+
+async def open_broker(settings: Settings) -> AbstractRobustConnection:
+    """Connect to RabbitMQ (reconnecting by itself) and declare the shared topology."""
+    if not settings.amqp_url:
+        raise ValueError("AMQP_URL is not set")
+    try:
+        connection = await aio_pika.connect_robust(settings.amqp_url)
+    except (AMQPConnectionError, OSError) as error:
+        raise BrokerUnavailable(f"{error}") from error
+    channel = await connection.channel()
+    await declare(channel, core_topology(settings.partitions))
+    await channel.close()
+    return connection
+
+
+async def open_tracking(store: EventStore) -> Tracking:
+    """Tracking positions kept beside the events, in the same database."""
+    if isinstance(store, PostgresEventStore):
+        return PostgresTracking(store.pool, store.schema)
+    if isinstance(store, SqliteEventStore):
+        return await SqliteTracking.open(store.path)
+    return InMemoryTracking()
+
+
+def relay_leadership(store: EventStore) -> Leadership:
+    """Across processes on PostgreSQL; within this process otherwise."""
+    if isinstance(store, PostgresEventStore):
+        key = int.from_bytes(hashlib.sha256(f"relay:{store.schema}".encode()).digest()[:7])
+        return PostgresLeadership(store.dsn, key)
+    return LocalLeadership()
+
+
+def guild_positions(store: EventStore, group: str) -> GuildPositions:
+    if isinstance(store, PostgresEventStore):
+        return PostgresGuildPositions(store.pool, store.schema, group)
+    return InMemoryGuildPositions()
+
+
+async def build_relay(settings: Settings, store: EventStore, publisher: EventPublisher) -> Relay:
+    return Relay(store, publisher, await open_tracking(store), batch_size=settings.relay_batch_size)
+
+
+def event_bus() -> InProcessEventBus:
+    return InProcessEventBus(RowMapper(build_mapper()))
+
+
+async def open_event_publisher(connection: AbstractRobustConnection) -> RabbitEventPublisher:
+    return await RabbitEventPublisher.open(connection)
+
+
+async def start_command_consumer(
+    settings: Settings, core: Core, connection: AbstractRobustConnection
+) -> CommandConsumer:
+    return await CommandConsumer.start(connection, core.bus, settings.owned_partitions)
+
+
+async def open_command_bus(settings: Settings, core: Core | None) -> CommandBus:
+    """RabbitMQ when AMQP_URL is set, otherwise straight into this process's core."""
+    if settings.amqp_url:
+        return await RabbitCommandBus.open(await open_broker(settings))
+    if core is None:
+        raise ValueError("without AMQP_URL the command bus needs the core in this process")
+    return InProcessCommandBus(core.bus)

@@ -134,6 +134,10 @@ class EventStore(Protocol):
 
     async def max_position(self) -> int: ...
 
+    async def wait_for_append(self, after: int, max_wait: float) -> None:
+        """Return when an event past `after` is stored, or after `max_wait` seconds."""
+        ...
+
     async def close(self) -> None: ...
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import signal
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,11 +12,13 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from reprise.adapters.bootstrap import Core, bootstrap_core
+from reprise.adapters.cli import processes
 from reprise.adapters.cli.console import ConsoleSession
-from reprise.adapters.lavalink.dev_server import DevLavalinkServer, DevServerConfig
 from reprise.adapters.lavalink.dev_server import main as run_dev_lavalink
 from reprise.adapters.lavalink.dev_server.config import DEFAULT_PASSWORD
 from reprise.adapters.postgres.connection import migrate_database
+from reprise.adapters.rabbitmq.topology import definitions, full_topology
+from reprise.application.messaging import BrokerUnavailable
 from reprise.application.ports import EventStoreUnavailable
 from reprise.settings import Settings
 
@@ -27,6 +29,10 @@ from typing import Annotated, Any
 app = typer.Typer(no_args_is_help=True, help="Reprise, an event-sourced Discord music bot.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 app.add_typer(db_app, name="db")
+run_app = typer.Typer(no_args_is_help=True, help="Run one process of a scaled-out deployment.")
+app.add_typer(run_app, name="run")
+rabbitmq_app = typer.Typer(no_args_is_help=True, help="RabbitMQ topology.")
+app.add_typer(rabbitmq_app, name="rabbitmq")
 out = Console()
 err = Console(stderr=True)
 
@@ -45,6 +51,9 @@ def _run(work: Coroutine[Any, Any, int]) -> None:
     except EventStoreUnavailable as error:
         err.print(f"[red]The event store is unavailable:[/] {error}")
         raise typer.Exit(3) from None
+    except BrokerUnavailable as error:
+        err.print(f"[red]RabbitMQ is unavailable:[/] {error}")
+        raise typer.Exit(3) from None
     raise typer.Exit(code)
 
 
@@ -56,39 +65,40 @@ async def _with_core(settings: Settings, work: Callable[[Core], Awaitable[int]])
         await core.close()
 
 
-async def _wait_for_stop_signal() -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
-
-
 @app.command()
 def up() -> None:
     """Run every Reprise process in this one (embedded default: SQLite, in-process bus)."""
+    _run(processes.run_everything(_settings(), out))
+
+
+@run_app.command("core")
+def run_core() -> None:
+    """Consume commands from RabbitMQ, decide, append events (needs AMQP_URL)."""
+    settings = _settings_with_broker()
+    _run(processes.run_core(settings, out))
+
+
+@run_app.command("relay")
+def run_relay() -> None:
+    """Publish stored events to RabbitMQ in order; one relay leads at a time (needs AMQP_URL)."""
+    settings = _settings_with_broker()
+    _run(processes.run_relay(settings, out))
+
+
+@rabbitmq_app.command("definitions")
+def rabbitmq_definitions(
+    partitions: Annotated[int, typer.Option(help="partition queues per stream")] = 4,
+) -> None:
+    """Print the RabbitMQ topology as a definitions file (infra/rabbitmq/definitions.json)."""
+    print(json.dumps(definitions(full_topology(partitions)), indent=2))
+
+
+def _settings_with_broker() -> Settings:
     settings = _settings()
-
-    async def serve(core: Core) -> int:
-        lavalink = None
-        if not settings.lavalink_nodes:
-            lavalink = DevLavalinkServer(DevServerConfig())
-            url = await lavalink.start("127.0.0.1", settings.dev_lavalink_port)
-            out.print(f"Development Lavalink server on {url} (no LAVALINK_NODES set).")
-        out.print(f"[bold green]Reprise is up.[/] Core: event store on {core.description}.")
-        out.print("Commands: in-process bus. Try `reprise console` in another terminal.")
-        if not settings.discord_token:
-            out.print("No DISCORD_TOKEN: the Discord gateway is not started.")
-        out.print("Press Ctrl+C to stop.")
-        try:
-            await _wait_for_stop_signal()
-        finally:
-            if lavalink is not None:
-                await lavalink.stop()
-        out.print("Stopped.")
-        return 0
-
-    _run(_with_core(settings, serve))
+    if not settings.amqp_url:
+        err.print("[red]AMQP_URL is not set:[/] this process talks to RabbitMQ.")
+        raise typer.Exit(2)
+    return settings
 
 
 @app.command("dev-lavalink")

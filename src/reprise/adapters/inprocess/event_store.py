@@ -10,6 +10,7 @@ import asyncio
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from reprise.adapters.event_store.append_signal import AppendSignal
 from reprise.adapters.event_store.commit_plan import group_outcomes, plan_group
 from reprise.adapters.event_store.group_commit import GroupCommitter, GroupOutcome
 
@@ -40,6 +41,7 @@ class InMemoryEventStore:
         self._snapshots: dict[UUID, SnapshotRow] = {}
         self._results: dict[UUID, CommandResult] = {}
         self._committer = GroupCommitter(self._write_group)
+        self._appended = AppendSignal()
 
     @property
     def groups_written(self) -> int:
@@ -78,6 +80,9 @@ class InMemoryEventStore:
     async def max_position(self) -> int:
         return len(self._events)
 
+    async def wait_for_append(self, after: int, max_wait: float) -> None:
+        await self._appended.wait(after, max_wait)
+
     async def close(self) -> None:
         await self._committer.close()
 
@@ -97,4 +102,5 @@ class InMemoryEventStore:
             self._results[commit.command.command_id] = commit.result
         for snapshot in self._rows.snapshot_rows(accepted):
             self._snapshots[snapshot.originator_id] = snapshot
+        self._appended.notify(len(self._events))
         return group_outcomes(commits, plan, event_rows)

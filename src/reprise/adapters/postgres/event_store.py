@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Self
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
+from reprise.adapters.event_store.append_signal import AppendSignal
 from reprise.adapters.event_store.commit_plan import (
     GroupPlan,
     group_outcomes,
@@ -55,18 +56,39 @@ class PostgresEventStore:
     """The EventStore port on PostgreSQL."""
 
     def __init__(
-        self, pool: asyncpg.Pool, schema: str, rows: RowMapper, max_group_size: int = 1_000
+        self,
+        pool: asyncpg.Pool,
+        dsn: str,
+        schema: str,
+        rows: RowMapper,
+        max_group_size: int = 1_000,
     ) -> None:
         self._pool = pool
+        self._dsn = dsn
         self._s = checked_schema(schema)
         self._rows = rows
         self._committer = GroupCommitter(self._write_group, max_group_size)
+        self._channel = f"{self._s}_appended"
+        self._appended = AppendSignal()
+        self._listener: asyncpg.Connection | None = None
 
     @classmethod
     async def connect(cls, dsn: str, schema: str, rows: RowMapper, pool_size: int = 10) -> Self:
         async with unavailable_on_db_errors():
             pool = await asyncpg.create_pool(dsn, min_size=2, max_size=pool_size)
-        return cls(pool, schema, rows)
+        return cls(pool, dsn, schema, rows)
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self._pool
+
+    @property
+    def dsn(self) -> str:
+        return self._dsn
+
+    @property
+    def schema(self) -> str:
+        return self._s
 
     @property
     def groups_written(self) -> int:
@@ -131,9 +153,27 @@ class PostgresEventStore:
             )
         return int(value)
 
+    async def wait_for_append(self, after: int, max_wait: float) -> None:
+        """Woken by NOTIFY from any writer process, with `max_wait` as the fallback poll."""
+        if self._listener is None or self._listener.is_closed():
+            await self._listen()
+        await self._appended.wait(after, max_wait)
+
     async def close(self) -> None:
         await self._committer.close()
+        if self._listener is not None and not self._listener.is_closed():
+            await self._listener.close()
         await self._pool.close()
+
+    async def _listen(self) -> None:
+        async with unavailable_on_db_errors():
+            listener: asyncpg.Connection = await asyncpg.connect(self._dsn)
+            await listener.add_listener(self._channel, self._on_notify)
+            self._listener = listener
+            self._appended.notify(await self.max_position())
+
+    def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: object) -> None:
+        self._appended.notify(int(str(payload)))
 
     async def _write_group(self, commits: Sequence[Commit]) -> list[GroupOutcome]:
         async with (
@@ -184,8 +224,11 @@ class PostgresEventStore:
                 *_columns(event_rows, 9),
             )
             await conn.execute(
-                f"UPDATE {s}.notification_counter SET last_position = $1 WHERE id = 1",
+                f"WITH moved AS (UPDATE {s}.notification_counter SET last_position = $1 "
+                "WHERE id = 1 RETURNING last_position) "
+                "SELECT pg_notify($2, last_position::text) FROM moved",
                 event_rows[-1].position,
+                self._channel,
             )
         await conn.execute(
             f"INSERT INTO {s}.commands (command_id, command_type, guild_id, correlation_id, "

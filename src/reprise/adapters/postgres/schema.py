@@ -55,6 +55,14 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE {schema}.stored_events ADD COLUMN traceparent text;
     """,
+    """
+    CREATE TABLE {schema}.consumer_positions (
+        group_name text NOT NULL,
+        guild_id bigint NOT NULL,
+        position bigint NOT NULL,
+        PRIMARY KEY (group_name, guild_id)
+    );
+    """,
 ]
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

@@ -14,6 +14,7 @@ from uuid import UUID
 
 import aiosqlite
 
+from reprise.adapters.event_store.append_signal import AppendSignal
 from reprise.adapters.event_store.commit_plan import (
     GroupPlan,
     group_outcomes,
@@ -63,11 +64,15 @@ def _marks(count: int) -> str:
 class SqliteEventStore:
     """The EventStore port on a SQLite file."""
 
-    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, rows: RowMapper):
+    def __init__(
+        self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, rows: RowMapper, path: str
+    ) -> None:
+        self.path = path
         self._writer = writer
         self._reader = reader
         self._rows = rows
         self._committer = GroupCommitter(self._write_group)
+        self._appended = AppendSignal()
 
     @classmethod
     async def open(cls, path: str, rows: RowMapper) -> Self:
@@ -75,7 +80,7 @@ class SqliteEventStore:
             writer = await _open(path)
             await migrate(writer)
             reader = await _open(path)
-        return cls(writer, reader, rows)
+        return cls(writer, reader, rows, path)
 
     @property
     def groups_written(self) -> int:
@@ -140,6 +145,9 @@ class SqliteEventStore:
         rows = await self._fetch("SELECT COALESCE(MAX(notification_id), 0) FROM stored_events")
         return int(rows[0][0])
 
+    async def wait_for_append(self, after: int, max_wait: float) -> None:
+        await self._appended.wait(after, max_wait)
+
     async def close(self) -> None:
         await self._committer.close()
         await self._reader.close()
@@ -158,6 +166,8 @@ class SqliteEventStore:
                 await self._writer.execute("ROLLBACK")
                 raise
             await self._writer.execute("COMMIT")
+        if event_rows:
+            self._appended.notify(event_rows[-1].position)
         return group_outcomes(commits, plan, event_rows)
 
     async def _store_group(self, commits: Sequence[Commit]) -> tuple[GroupPlan, list[EventRow]]:

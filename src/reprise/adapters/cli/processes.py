@@ -1,0 +1,112 @@
+"""The long-running processes: `reprise run core|relay` and `reprise up`."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Coroutine
+from contextlib import AsyncExitStack, suppress
+from typing import Any
+
+from rich.console import Console
+
+from reprise.adapters import bootstrap
+from reprise.adapters.lavalink.dev_server import DevLavalinkServer, DevServerConfig
+from reprise.settings import Settings
+
+
+async def serve_until_stopped(*work: Coroutine[Any, Any, None]) -> None:
+    """Run `work` until SIGINT/SIGTERM, or until one of them ends (its error propagates)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(item) for item in work]
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task is not stopper:
+                task.result()
+    finally:
+        for task in [*tasks, stopper]:
+            task.cancel()
+        for task in [*tasks, stopper]:
+            with suppress(asyncio.CancelledError):
+                await task
+
+
+async def run_core(settings: Settings, out: Console) -> int:
+    async with AsyncExitStack() as stack:
+        core = await bootstrap.bootstrap_core(settings)
+        stack.push_async_callback(core.close)
+        connection = await bootstrap.open_broker(settings)
+        stack.push_async_callback(connection.close)
+        consumer = await bootstrap.start_command_consumer(settings, core, connection)
+        stack.push_async_callback(consumer.stop)
+        out.print(
+            f"core: event store on {core.description}; consuming command partitions "
+            f"{settings.owned_partitions} of {settings.partitions}."
+        )
+        await serve_until_stopped()
+    return 0
+
+
+async def run_relay(settings: Settings, out: Console) -> int:
+    async with AsyncExitStack() as stack:
+        store, description = await bootstrap.open_event_store(settings)
+        stack.push_async_callback(store.close)
+        connection = await bootstrap.open_broker(settings)
+        stack.push_async_callback(connection.close)
+        publisher = await bootstrap.open_event_publisher(connection)
+        relay = await bootstrap.build_relay(settings, store, publisher)
+        out.print(f"relay: publishing events from {description}; waiting for the lease.")
+        await serve_until_stopped(relay.run(bootstrap.relay_leadership(store)))
+    return 0
+
+
+async def run_everything(settings: Settings, out: Console) -> int:
+    """`reprise up`: every process in this one."""
+    async with AsyncExitStack() as stack:
+        core = await bootstrap.bootstrap_core(settings)
+        stack.push_async_callback(core.close)
+        if settings.amqp_url:
+            work = await _over_rabbitmq(settings, core, stack)
+            out.print("Commands and events: RabbitMQ.")
+        else:
+            work = await _in_process(settings, core, stack)
+            out.print("Commands and events: in-process bus.")
+        if not settings.lavalink_nodes:
+            lavalink = DevLavalinkServer(DevServerConfig())
+            url = await lavalink.start("127.0.0.1", settings.dev_lavalink_port)
+            stack.push_async_callback(lavalink.stop)
+            out.print(f"Development Lavalink server on {url} (no LAVALINK_NODES set).")
+        out.print(f"[bold green]Reprise is up.[/] Event store: {core.description}.")
+        if not settings.discord_token:
+            out.print("No DISCORD_TOKEN: the Discord gateway is not started.")
+        out.print("Try `reprise console` in another terminal. Ctrl+C stops.")
+        await serve_until_stopped(*work)
+    out.print("Stopped.")
+    return 0
+
+
+async def _in_process(
+    settings: Settings, core: bootstrap.Core, stack: AsyncExitStack
+) -> list[Coroutine[Any, Any, None]]:
+    events = bootstrap.event_bus()
+    stack.push_async_callback(events.close)
+    relay = await bootstrap.build_relay(settings, core.store, events)
+    return [relay.run(bootstrap.relay_leadership(core.store))]
+
+
+async def _over_rabbitmq(
+    settings: Settings, core: bootstrap.Core, stack: AsyncExitStack
+) -> list[Coroutine[Any, Any, None]]:
+    connection = await bootstrap.open_broker(settings)
+    stack.push_async_callback(connection.close)
+    consumer = await bootstrap.start_command_consumer(settings, core, connection)
+    stack.push_async_callback(consumer.stop)
+    relay = await bootstrap.build_relay(
+        settings, core.store, await bootstrap.open_event_publisher(connection)
+    )
+    return [relay.run(bootstrap.relay_leadership(core.store))]

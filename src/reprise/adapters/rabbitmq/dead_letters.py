@@ -1,0 +1,45 @@
+"""Moving a message we will not process to its stream's dead-letter queue, with the reason."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import aio_pika
+
+from reprise.adapters.rabbitmq.metrics import DEAD_LETTERED
+
+if TYPE_CHECKING:
+    from aio_pika.abc import AbstractExchange, AbstractIncomingMessage
+
+_log = logging.getLogger(__name__)
+REASON_HEADER = "x-reprise-reason"
+QUEUE_HEADER = "x-reprise-queue"
+
+
+class DeadLetters:
+    """Publishes the original body and headers plus the reason, then acks the original."""
+
+    def __init__(self, exchange: AbstractExchange, group: str) -> None:
+        self._exchange = exchange
+        self._group = group
+
+    async def reject(self, message: AbstractIncomingMessage, kind: str, reason: str) -> None:
+        headers = dict(message.headers or {})
+        headers[REASON_HEADER] = f"{kind}: {reason}"[:2_000]
+        headers[QUEUE_HEADER] = message.routing_key or ""
+        await self._exchange.publish(
+            aio_pika.Message(
+                body=message.body,
+                headers=headers,
+                content_type=message.content_type,
+                message_id=message.message_id,
+                correlation_id=message.correlation_id,
+                type=message.type,
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            ),
+            routing_key=message.routing_key or "",
+        )
+        await message.ack()
+        DEAD_LETTERED.labels(self._group, kind).inc()
+        _log.warning("dead-lettered a message from %s: %s: %s", self._group, kind, reason[:200])

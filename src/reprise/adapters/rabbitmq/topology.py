@@ -1,0 +1,157 @@
+"""The RabbitMQ topology, in one place: declared by the processes at start and written out
+as `infra/rabbitmq/definitions.json` (`reprise rabbitmq definitions`).
+
+- `commands`, `voice`, `ui`: x-consistent-hash exchanges hashing the guild id (the routing key)
+  onto N partition queues; each is a quorum queue with a single active consumer, a delivery
+  limit, and a dead-letter exchange into `<stream>.dead`.
+- `events`: a topic exchange (routing key `<aggregate>.<EventType>`); every consumer group
+  binds its own consistent-hash exchange `events.<group>` (hashing the `guild_id` header) with
+  its own partition queues, so each group sees every event, in order per guild.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+DELIVERY_LIMIT = 5
+GUILD_HEADER = "guild_id"
+PARTITIONED_STREAMS = ("commands", "voice", "ui")
+EVENTS_EXCHANGE = "events"
+KNOWN_EVENT_GROUPS = ("projector", "audio")
+
+
+@dataclass(frozen=True)
+class Exchange:
+    name: str
+    type: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Queue:
+    name: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Binding:
+    source: str
+    destination: str
+    routing_key: str
+    destination_type: str = "queue"
+
+
+@dataclass(frozen=True)
+class Topology:
+    exchanges: list[Exchange]
+    queues: list[Queue]
+    bindings: list[Binding]
+
+    def __add__(self, other: Topology) -> Topology:
+        return Topology(
+            self.exchanges + other.exchanges,
+            self.queues + other.queues,
+            self.bindings + other.bindings,
+        )
+
+
+def partition_queue(stream: str, index: int) -> str:
+    return f"{stream}.p{index}"
+
+
+def dead_letter_queue(stream: str) -> str:
+    return f"{stream}.dead"
+
+
+def _partitioned_queues(stream: str, partitions: int) -> tuple[list[Queue], list[Binding]]:
+    arguments = {
+        "x-queue-type": "quorum",
+        "x-single-active-consumer": True,
+        "x-delivery-limit": DELIVERY_LIMIT,
+        "x-dead-letter-exchange": f"{stream}.dlx",
+        "x-dead-letter-strategy": "at-least-once",
+        "x-overflow": "reject-publish",
+    }
+    queues = [Queue(partition_queue(stream, i), dict(arguments)) for i in range(partitions)]
+    bindings = [Binding(stream, queue.name, "1") for queue in queues]
+    return queues, bindings
+
+
+def _dead_letters(stream: str) -> Topology:
+    return Topology(
+        [Exchange(f"{stream}.dlx", "fanout")],
+        [Queue(dead_letter_queue(stream), {"x-queue-type": "quorum"})],
+        [Binding(f"{stream}.dlx", dead_letter_queue(stream), "")],
+    )
+
+
+def partitioned_stream(stream: str, partitions: int) -> Topology:
+    """A stream hashed by routing key (the guild id) onto `partitions` ordered queues."""
+    queues, bindings = _partitioned_queues(stream, partitions)
+    own = Topology([Exchange(stream, "x-consistent-hash")], queues, bindings)
+    return own + _dead_letters(stream)
+
+
+def event_group(group: str, partitions: int, patterns: tuple[str, ...] = ("#",)) -> Topology:
+    """A consumer group's own partitioned view of the `events` exchange."""
+    stream = f"{EVENTS_EXCHANGE}.{group}"
+    queues, bindings = _partitioned_queues(stream, partitions)
+    exchange = Exchange(stream, "x-consistent-hash", {"hash-header": GUILD_HEADER})
+    links = [Binding(EVENTS_EXCHANGE, stream, p, "exchange") for p in patterns]
+    return Topology([exchange], queues, bindings + links) + _dead_letters(stream)
+
+
+def core_topology(partitions: int) -> Topology:
+    """Everything every process may publish to."""
+    topology = Topology([Exchange(EVENTS_EXCHANGE, "topic")], [], [])
+    for stream in PARTITIONED_STREAMS:
+        topology = topology + partitioned_stream(stream, partitions)
+    return topology
+
+
+def full_topology(partitions: int) -> Topology:
+    topology = core_topology(partitions)
+    for group in KNOWN_EVENT_GROUPS:
+        topology = topology + event_group(group, partitions)
+    return topology
+
+
+def definitions(topology: Topology, vhost: str = "/") -> dict[str, Any]:
+    """The topology in RabbitMQ's definitions format (load_definitions)."""
+    return {
+        "vhosts": [{"name": vhost}],
+        "exchanges": [
+            {
+                "name": e.name,
+                "vhost": vhost,
+                "type": e.type,
+                "durable": True,
+                "auto_delete": False,
+                "internal": False,
+                "arguments": e.arguments,
+            }
+            for e in topology.exchanges
+        ],
+        "queues": [
+            {
+                "name": q.name,
+                "vhost": vhost,
+                "durable": True,
+                "auto_delete": False,
+                "arguments": q.arguments,
+            }
+            for q in topology.queues
+        ],
+        "bindings": [
+            {
+                "source": b.source,
+                "vhost": vhost,
+                "destination": b.destination,
+                "destination_type": b.destination_type,
+                "routing_key": b.routing_key,
+                "arguments": {},
+            }
+            for b in topology.bindings
+        ],
+    }
