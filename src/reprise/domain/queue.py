@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
     from random import Random
+from typing import Any
 
 DEFAULT_VOLUME = 100
 
@@ -52,6 +53,14 @@ def random_uuid(rng: Random) -> UUID:
 
 class GuildQueue(Aggregate):
     """A guild's queue, current entry, history and playback settings."""
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """Version 2 remembers when the current track started and its position was set."""
+        state["started_at"] = None
+        state["position_at"] = None
 
     @staticmethod
     def create_id(guild_id: int) -> UUID:
@@ -74,6 +83,8 @@ class GuildQueue(Aggregate):
         self.autoplay = False
         self.always_on = False
         self.voice_channel_id: int | None = None
+        self.started_at: datetime | None = None
+        self.position_at: datetime | None = None
 
     # --- adding and arranging -------------------------------------------------------------
 

@@ -6,12 +6,15 @@ registering the old topic, or stored streams stop replaying.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from reprise.domain.values import FilterPreset, LoopMode, QueueEntry, QueuePlacement
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 HISTORY_LIMIT = 50
 
@@ -31,6 +34,8 @@ class QueueState(Protocol):
     autoplay: bool
     always_on: bool
     voice_channel_id: int | None
+    started_at: datetime | None
+    position_at: datetime | None
 
 
 class QueueCreated(Aggregate.Created):
@@ -61,6 +66,8 @@ def _retire_current(queue: QueueState, requeue: QueuePlacement | None) -> None:
     queue.current = None
     queue.position_ms = 0
     queue.paused = False
+    queue.started_at = None
+    queue.position_at = None
 
 
 class TracksEnqueued(QueueEvent):
@@ -92,6 +99,8 @@ class TrackStarted(QueueEvent):
         queue.current = self.entry
         queue.position_ms = 0
         queue.paused = False
+        queue.started_at = self.timestamp
+        queue.position_at = self.timestamp
 
 
 class TrackFinished(QueueEvent):
@@ -153,6 +162,8 @@ class WentBack(QueueEvent):
         queue.upcoming.insert(0, previous)
         queue.current = None
         queue.position_ms = 0
+        queue.started_at = None
+        queue.position_at = None
 
 
 class EntryRemoved(QueueEvent):
@@ -214,6 +225,7 @@ class Seeked(QueueEvent):
 
     def change(self, queue: QueueState) -> None:
         queue.position_ms = self.position_ms
+        queue.position_at = self.timestamp
 
 
 class LoopModeChanged(QueueEvent):
