@@ -57,3 +57,13 @@ def amqp_base_url() -> str:
 
 def management_url() -> str:
     return os.environ.get("RABBITMQ_MANAGEMENT_URL", DEFAULT_MANAGEMENT_URL)
+
+
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", DEFAULT_REDIS_URL)
+    if not _answers(url):
+        raise RuntimeError(f"Redis is not reachable at {url}")
+    return url

@@ -31,6 +31,15 @@ class Settings(BaseSettings):
         default="all", description='command partitions this core consumes: "all" or "0,2,3"'
     )
     relay_batch_size: int = Field(default=500, ge=1, description="events per relay publish")
+    redis_url: str | None = Field(
+        default=None, description="Redis URL for the read caches; in-memory when unset"
+    )
+    redis_prefix: str = Field(
+        default="reprise", pattern=r"^[A-Za-z0-9_.-]+$", description="key prefix in Redis"
+    )
+    projector_catch_up_threshold: int = Field(
+        default=1_000, ge=0, description="lag (events) past which the projector reads the store"
+    )
     lavalink_nodes: str | None = Field(
         default=None, description="Lavalink nodes; the development server is started if unset"
     )

@@ -16,11 +16,13 @@ from reprise.adapters.inprocess.clock import SystemClock
 from reprise.adapters.inprocess.command_bus import InProcessCommandBus
 from reprise.adapters.inprocess.event_bus import InProcessEventBus
 from reprise.adapters.inprocess.event_store import InMemoryEventStore
+from reprise.adapters.inprocess.read_cache import InMemoryReadCache
 from reprise.adapters.inprocess.tracking import (
     InMemoryGuildPositions,
     InMemoryTracking,
     LocalLeadership,
 )
+from reprise.adapters.postgres.audit_log import PostgresAuditLog
 from reprise.adapters.postgres.connection import migrate_database
 from reprise.adapters.postgres.event_store import PostgresEventStore
 from reprise.adapters.postgres.leadership import PostgresLeadership
@@ -28,8 +30,11 @@ from reprise.adapters.postgres.tracking import PostgresGuildPositions, PostgresT
 from reprise.adapters.rabbitmq.command_bus import RabbitCommandBus
 from reprise.adapters.rabbitmq.command_consumer import CommandConsumer
 from reprise.adapters.rabbitmq.declare import declare
+from reprise.adapters.rabbitmq.event_consumer import EventConsumer
 from reprise.adapters.rabbitmq.event_publisher import RabbitEventPublisher
 from reprise.adapters.rabbitmq.topology import core_topology
+from reprise.adapters.redis.read_cache import RedisReadCache
+from reprise.adapters.sqlite.audit_log import SqliteAuditLog
 from reprise.adapters.sqlite.event_store import SqliteEventStore
 from reprise.adapters.sqlite.tracking import SqliteTracking
 from reprise.application.aggregate_cache import AggregateCache
@@ -39,6 +44,9 @@ from reprise.application.messaging import BrokerUnavailable
 from reprise.application.ports import Clock, EventStore
 from reprise.application.relay import Relay
 from reprise.application.unit_of_work import Dependencies
+from reprise.projections.aggregate_states import AggregateStates
+from reprise.projections.projector import Projector
+from reprise.projections.registry import read_models
 
 if TYPE_CHECKING:
     from aio_pika.abc import AbstractRobustConnection
@@ -50,6 +58,7 @@ if TYPE_CHECKING:
         Leadership,
         Tracking,
     )
+    from reprise.projections.ports import AuditLog, ReadCache
     from reprise.settings import Settings
 
 
@@ -175,3 +184,43 @@ async def open_command_bus(settings: Settings, core: Core | None) -> CommandBus:
     if core is None:
         raise ValueError("without AMQP_URL the command bus needs the core in this process")
     return InProcessCommandBus(core.bus)
+
+
+def open_read_cache(settings: Settings) -> ReadCache:
+    if settings.redis_url:
+        return RedisReadCache.connect(settings.redis_url, settings.redis_prefix)
+    return InMemoryReadCache()
+
+
+async def open_audit_log(store: EventStore) -> AuditLog | None:
+    """The audit log lives beside the events; the in-memory store keeps none."""
+    if isinstance(store, PostgresEventStore):
+        return PostgresAuditLog(store.pool, store.schema)
+    if isinstance(store, SqliteEventStore):
+        return await SqliteAuditLog.open(store.path)
+    return None
+
+
+async def build_projector(
+    store: EventStore, cache: ReadCache, models: list[str] | None = None
+) -> Projector:
+    return Projector(
+        store=store,
+        cache=cache,
+        audit=await open_audit_log(store),
+        models=read_models(models),
+        states=AggregateStates(store),
+    )
+
+
+async def start_projector_consumer(
+    settings: Settings, projector: Projector, connection: AbstractRobustConnection
+) -> EventConsumer:
+    return await EventConsumer.start(
+        connection,
+        "projector",
+        projector.handle,
+        RowMapper(build_mapper()),
+        guild_positions(projector.store, "projector"),
+        partition_count=settings.partitions,
+    )

@@ -46,6 +46,8 @@ class Tracking(Protocol):
 
     async def save(self, name: str, position: int) -> None: ...
 
+    async def close(self) -> None: ...
+
 
 class Leadership(Protocol):
     """At most one holder at a time; `hold()` waits for the lease and keeps it while entered."""

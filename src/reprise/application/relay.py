@@ -58,6 +58,9 @@ class Relay:
                 if await self.relay_once() == 0:
                     await self._store.wait_for_append(self._position or 0, self._idle_wait)
 
+    async def close(self) -> None:
+        await self._tracking.close()
+
     async def _current_position(self) -> int:
         if self._position is None:
             self._position = await self._tracking.position(RELAY_TRACKING_NAME)

@@ -85,6 +85,13 @@ def run_relay() -> None:
     _run(processes.run_relay(settings, out))
 
 
+@run_app.command("projector")
+def run_projector() -> None:
+    """Keep the read models from RabbitMQ's events, catching up from the store when behind."""
+    settings = _settings_with_broker()
+    _run(processes.run_projector(settings, out))
+
+
 @rabbitmq_app.command("definitions")
 def rabbitmq_definitions(
     partitions: Annotated[int, typer.Option(help="partition queues per stream")] = 4,

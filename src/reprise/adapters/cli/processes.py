@@ -11,7 +11,9 @@ from typing import Any
 from rich.console import Console
 
 from reprise.adapters import bootstrap
+from reprise.adapters.inprocess.tracking import InMemoryGuildPositions
 from reprise.adapters.lavalink.dev_server import DevLavalinkServer, DevServerConfig
+from reprise.projections.projector import Projector
 from reprise.settings import Settings
 
 
@@ -60,9 +62,37 @@ async def run_relay(settings: Settings, out: Console) -> int:
         stack.push_async_callback(connection.close)
         publisher = await bootstrap.open_event_publisher(connection)
         relay = await bootstrap.build_relay(settings, store, publisher)
+        stack.push_async_callback(relay.close)
         out.print(f"relay: publishing events from {description}; waiting for the lease.")
         await serve_until_stopped(relay.run(bootstrap.relay_leadership(store)))
     return 0
+
+
+async def run_projector(settings: Settings, out: Console) -> int:
+    async with AsyncExitStack() as stack:
+        store, description = await bootstrap.open_event_store(settings)
+        stack.push_async_callback(store.close)
+        cache = bootstrap.open_read_cache(settings)
+        stack.push_async_callback(cache.close)
+        projector = await bootstrap.build_projector(store, cache)
+        stack.push_async_callback(projector.close)
+        await _catch_up_if_behind(settings, projector, out)
+        connection = await bootstrap.open_broker(settings)
+        stack.push_async_callback(connection.close)
+        consumer = await bootstrap.start_projector_consumer(settings, projector, connection)
+        stack.push_async_callback(consumer.stop)
+        out.print(f"projector: read models from {description}, following RabbitMQ.")
+        await serve_until_stopped()
+    return 0
+
+
+async def _catch_up_if_behind(settings: Settings, projector: Projector, out: Console) -> None:
+    start = await projector.low_watermark()
+    lag = await projector.store.max_position() - start
+    if lag > settings.projector_catch_up_threshold:
+        out.print(f"projector: {lag} events behind; catching up from the event store.")
+        reached = await projector.catch_up(start)
+        out.print(f"projector: caught up to position {reached}.")
 
 
 async def run_everything(settings: Settings, out: Console) -> int:
@@ -95,7 +125,14 @@ async def _in_process(
 ) -> list[Coroutine[Any, Any, None]]:
     events = bootstrap.event_bus()
     stack.push_async_callback(events.close)
+    cache = bootstrap.open_read_cache(settings)
+    stack.push_async_callback(cache.close)
+    projector = await bootstrap.build_projector(core.store, cache)
+    stack.push_async_callback(projector.close)
+    await projector.catch_up(await projector.low_watermark())
+    events.subscribe("projector", projector.handle, InMemoryGuildPositions())
     relay = await bootstrap.build_relay(settings, core.store, events)
+    stack.push_async_callback(relay.close)
     return [relay.run(bootstrap.relay_leadership(core.store))]
 
 
@@ -109,4 +146,12 @@ async def _over_rabbitmq(
     relay = await bootstrap.build_relay(
         settings, core.store, await bootstrap.open_event_publisher(connection)
     )
+    stack.push_async_callback(relay.close)
+    cache = bootstrap.open_read_cache(settings)
+    stack.push_async_callback(cache.close)
+    projector = await bootstrap.build_projector(core.store, cache)
+    stack.push_async_callback(projector.close)
+    await projector.catch_up(await projector.low_watermark())
+    projector_consumer = await bootstrap.start_projector_consumer(settings, projector, connection)
+    stack.push_async_callback(projector_consumer.stop)
     return [relay.run(bootstrap.relay_leadership(core.store))]

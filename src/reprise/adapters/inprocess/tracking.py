@@ -20,6 +20,9 @@ class InMemoryTracking:
     async def save(self, name: str, position: int) -> None:
         self._positions[name] = max(position, self._positions.get(name, 0))
 
+    async def close(self) -> None:
+        return None
+
 
 class InMemoryGuildPositions:
     def __init__(self) -> None:

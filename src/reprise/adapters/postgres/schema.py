@@ -63,6 +63,27 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (group_name, guild_id)
     );
     """,
+    """
+    CREATE TABLE {schema}.audit_log (
+        position bigint PRIMARY KEY,
+        event_id text NOT NULL UNIQUE,
+        guild_id bigint NOT NULL,
+        aggregate text NOT NULL,
+        aggregate_id uuid NOT NULL,
+        version integer NOT NULL,
+        action text NOT NULL,
+        summary text NOT NULL,
+        actor text NOT NULL,
+        correlation_id uuid,
+        command_type text,
+        command_id uuid NOT NULL,
+        occurred_at timestamptz NOT NULL
+    );
+    CREATE INDEX audit_log_guild_idx ON {schema}.audit_log (guild_id, position DESC);
+    CREATE INDEX audit_log_actor_idx ON {schema}.audit_log (actor, position DESC);
+    CREATE INDEX audit_log_action_idx ON {schema}.audit_log (action, position DESC);
+    CREATE INDEX audit_log_time_idx ON {schema}.audit_log (occurred_at DESC);
+    """,
 ]
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

@@ -25,6 +25,9 @@ class PostgresTracking:
             )
         return int(value or 0)
 
+    async def close(self) -> None:
+        """The pool belongs to the event store, which closes it."""
+
     async def save(self, name: str, position: int) -> None:
         async with unavailable_on_db_errors():
             await self._pool.execute(

@@ -45,6 +45,27 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE stored_events ADD COLUMN traceparent TEXT;
     """,
+    """
+    CREATE TABLE audit_log (
+        position INTEGER PRIMARY KEY,
+        event_id TEXT NOT NULL UNIQUE,
+        guild_id INTEGER NOT NULL,
+        aggregate TEXT NOT NULL,
+        aggregate_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        correlation_id TEXT,
+        command_type TEXT,
+        command_id TEXT NOT NULL,
+        occurred_at TEXT NOT NULL
+    );
+    CREATE INDEX audit_log_guild_idx ON audit_log (guild_id, position DESC);
+    CREATE INDEX audit_log_actor_idx ON audit_log (actor, position DESC);
+    CREATE INDEX audit_log_action_idx ON audit_log (action, position DESC);
+    CREATE INDEX audit_log_time_idx ON audit_log (occurred_at DESC);
+    """,
 ]
 
 

@@ -1,0 +1,146 @@
+"""RedisReadCache: read models in Redis, one key space per model generation.
+
+Keys: `{prefix}:{model}:current` names the current generation; `{prefix}:{model}:{gen}:`
+holds the model's keys, its `versions` hash (aggregate -> last applied version) and its
+`position`. Applying a batch is one Lua script, so the writes and the versions move together,
+and the generation is resolved inside the same atomic step.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+from uuid import UUID
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from reprise.projections.writes import (
+    AddMember,
+    DeleteKey,
+    Increment,
+    ModelUpdate,
+    RemoveMember,
+    Schedule,
+    SetDocument,
+    Unschedule,
+    Write,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+_SCRIPTS = Path(__file__).with_name("scripts")
+
+
+class ReadCacheUnavailable(Exception):
+    """Redis cannot be reached."""
+
+
+def _encode(write: Write) -> tuple[str, str, str, str]:  # noqa: PLR0911 - one per write kind
+    match write:
+        case SetDocument(key=key, document=document):
+            return ("set", key, document, "")
+        case DeleteKey(key=key):
+            return ("del", key, "", "")
+        case Schedule(key=key, member=member, due=due):
+            return ("zadd", key, member, repr(due))
+        case Unschedule(key=key, member=member):
+            return ("zrem", key, member, "")
+        case Increment(key=key, field=name, amount=amount):
+            return ("hincr", key, name, str(amount))
+        case AddMember(key=key, member=member):
+            return ("sadd", key, member, "")
+        case RemoveMember(key=key, member=member):
+            return ("srem", key, member, "")
+
+
+class RedisReadCache:
+    """The ReadCache port on Redis."""
+
+    def __init__(self, client: aioredis.Redis, prefix: str) -> None:
+        self._redis = client
+        self._prefix = prefix
+        self._apply = client.register_script((_SCRIPTS / "apply.lua").read_text())
+        self._read = client.register_script((_SCRIPTS / "read.lua").read_text())
+
+    @classmethod
+    def connect(cls, url: str, prefix: str) -> Self:
+        return cls(aioredis.Redis.from_url(url, decode_responses=True), prefix)
+
+    def _model(self, model: str) -> str:
+        return f"{self._prefix}:{model}"
+
+    async def apply(
+        self, model: str, updates: Sequence[ModelUpdate], generation: str | None = None
+    ) -> None:
+        args: list[Any] = [self._model(model), generation or "", len(updates)]
+        for update in updates:
+            args += [str(update.aggregate_id), update.version, update.position, len(update.writes)]
+            for versioned in update.writes:
+                args += [versioned.version, *_encode(versioned.write)]
+        await self._call(self._apply, args)
+
+    async def versions(
+        self, model: str, aggregate_ids: Sequence[UUID], generation: str | None = None
+    ) -> dict[UUID, int]:
+        if not aggregate_ids:
+            return {}
+        ids = [str(a) for a in aggregate_ids]
+        values = await self._call(
+            self._read, [self._model(model), generation or "", "versions", *ids]
+        )
+        return {a: int(v) for a, v in zip(aggregate_ids, values, strict=True) if v}
+
+    async def position(self, model: str, generation: str | None = None) -> int:
+        value = await self._call(self._read, [self._model(model), generation or "", "position"])
+        return int(value or 0)
+
+    async def document(self, model: str, key: str) -> str | None:
+        value = await self._call(self._read, [self._model(model), "", "get", key])
+        return str(value) if value else None
+
+    async def due(self, model: str, key: str, until: float, limit: int) -> list[tuple[str, float]]:
+        flat = await self._call(self._read, [self._model(model), "", "due", key, until, limit])
+        return [(flat[i], float(flat[i + 1])) for i in range(0, len(flat), 2)]
+
+    async def counters(self, model: str, key: str) -> dict[str, int]:
+        flat = await self._call(self._read, [self._model(model), "", "hgetall", key])
+        return {flat[i]: int(flat[i + 1]) for i in range(0, len(flat), 2)}
+
+    async def members(self, model: str, key: str) -> set[str]:
+        return set(await self._call(self._read, [self._model(model), "", "smembers", key]))
+
+    async def new_generation(self, model: str) -> str:
+        return uuid.uuid4().hex[:12]
+
+    async def swap(self, model: str, generation: str) -> str | None:
+        try:
+            previous = await self._redis.set(f"{self._model(model)}:current", generation, get=True)
+        except RedisError as error:
+            raise ReadCacheUnavailable(str(error)) from error
+        return str(previous) if previous else "g0"
+
+    async def drop(self, model: str, generation: str) -> None:
+        pattern = f"{self._model(model)}:{generation}:*"
+        try:
+            batch: list[str] = []
+            async for key in self._redis.scan_iter(match=pattern, count=1_000):
+                batch.append(key)
+                if len(batch) >= 1_000:
+                    await self._redis.unlink(*batch)
+                    batch.clear()
+            if batch:
+                await self._redis.unlink(*batch)
+        except RedisError as error:
+            raise ReadCacheUnavailable(str(error)) from error
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+    async def _call(self, script: Any, args: list[Any]) -> Any:
+        try:
+            return await script(keys=[], args=args)
+        except RedisError as error:
+            raise ReadCacheUnavailable(str(error)) from error

@@ -1,0 +1,44 @@
+"""Read model: what is playing in each guild (the panel, and the audio process on restart)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reprise.domain.queue import GuildQueue
+from reprise.projections.views import EntryView, NowPlaying
+from reprise.projections.writes import SetDocument, Write
+
+NAME = "now_playing"
+STATE_DERIVED = True
+
+
+def key(guild_id: int) -> str:
+    return f"guild:{guild_id}"
+
+
+def process_event(event: Any, state: Any, position: int) -> list[Write]:
+    match state:
+        case GuildQueue():
+            return [SetDocument(key(state.guild_id), render(state, position).model_dump_json())]
+        case _:
+            return []
+
+
+def render(queue: GuildQueue, position: int) -> NowPlaying:
+    current = queue.current
+    return NowPlaying(
+        guild_id=queue.guild_id,
+        version=queue.version,
+        position=position,
+        entry=EntryView.of(current) if current else None,
+        encoded=current.track.encoded if current else None,
+        started_at=queue.started_at,
+        position_ms=queue.position_ms,
+        position_at=queue.position_at,
+        paused=queue.paused,
+        loop=queue.loop_mode.value,
+        volume=queue.volume,
+        filters=queue.filters.value,
+        voice_channel_id=queue.voice_channel_id,
+        next_title=queue.upcoming[0].track.title if queue.upcoming else None,
+    )
