@@ -25,6 +25,7 @@ from reprise.adapters.inprocess.tracking import (
 from reprise.adapters.postgres.audit_log import PostgresAuditLog
 from reprise.adapters.postgres.connection import migrate_database
 from reprise.adapters.postgres.event_store import PostgresEventStore
+from reprise.adapters.postgres.history import PostgresEventHistory
 from reprise.adapters.postgres.leadership import PostgresLeadership
 from reprise.adapters.postgres.tracking import PostgresGuildPositions, PostgresTracking
 from reprise.adapters.rabbitmq.command_bus import RabbitCommandBus
@@ -36,6 +37,7 @@ from reprise.adapters.rabbitmq.topology import core_topology
 from reprise.adapters.redis.read_cache import RedisReadCache
 from reprise.adapters.sqlite.audit_log import SqliteAuditLog
 from reprise.adapters.sqlite.event_store import SqliteEventStore
+from reprise.adapters.sqlite.history import SqliteEventHistory
 from reprise.adapters.sqlite.tracking import SqliteTracking
 from reprise.application.aggregate_cache import AggregateCache
 from reprise.application.handlers import HANDLERS
@@ -51,6 +53,7 @@ from reprise.projections.registry import read_models
 if TYPE_CHECKING:
     from aio_pika.abc import AbstractRobustConnection
 
+    from reprise.application.history import EventHistory
     from reprise.application.messaging import (
         CommandBus,
         EventPublisher,
@@ -224,3 +227,11 @@ async def start_projector_consumer(
         guild_positions(projector.store, "projector"),
         partition_count=settings.partitions,
     )
+
+
+async def open_event_history(store: EventStore) -> EventHistory:
+    if isinstance(store, PostgresEventStore):
+        return PostgresEventHistory(store.pool, store.schema)
+    if isinstance(store, SqliteEventStore):
+        return await SqliteEventHistory.open(store.path)
+    raise ValueError("the in-memory store keeps no history to query")

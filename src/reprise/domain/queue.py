@@ -11,6 +11,7 @@ from reprise.domain import errors
 from reprise.domain.entitlements import ABSOLUTE_MAX_VOLUME, Limits
 from reprise.domain.ids import queue_id
 from reprise.domain.queue_events import (
+    HISTORY_LIMIT,
     AlwaysOnToggled,
     AutoplayToggled,
     EntryMoved,
@@ -237,6 +238,24 @@ class GuildQueue(Aggregate):
         self.trigger_event(VoiceChannelLeft, channel_id=self.voice_channel_id)
 
     # --- queries ---------------------------------------------------------------------------
+
+    def invariant_violations(self) -> list[str]:
+        """What is wrong with this state, if anything (the deploy-time replay check)."""
+        problems = []
+        ids = [entry.entry_id for entry in self.upcoming]
+        if self.current is not None:
+            ids.append(self.current.entry_id)
+        if len(ids) != len(set(ids)):
+            problems.append("an entry id appears twice among the current and queued entries")
+        if not 0 <= self.volume <= ABSOLUTE_MAX_VOLUME:
+            problems.append(f"volume {self.volume} is out of range")
+        if len(self.history) > HISTORY_LIMIT:
+            problems.append(f"history holds {len(self.history)} entries")
+        if self.current is None and (self.paused or self.position_ms):
+            problems.append("paused or positioned with nothing playing")
+        if self.current is not None and self.position_ms > self.current.track.length_ms:
+            problems.append("position beyond the end of the current track")
+        return problems
 
     def _current_entry(self, expected: UUID | None = None) -> QueueEntry:
         if self.current is None:

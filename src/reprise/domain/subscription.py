@@ -118,6 +118,18 @@ class Subscription(Aggregate):
             raise errors.InvalidTransition(self.status.value, "expire before its end")
         self.trigger_event(SubscriptionExpired, cause=cause)
 
+    def invariant_violations(self) -> list[str]:
+        problems = []
+        if self.status is not _Status.NONE and not self.trial_used and self.trial_ends_at:
+            problems.append("a trial end without a trial")
+        if self.status is _Status.TRIALING and self.trial_ends_at is None:
+            problems.append("trialing without a trial end")
+        if self.status is _Status.ACTIVE and self.current_period_end is None:
+            problems.append("active without a period end")
+        if self.status is _Status.PAST_DUE and self.grace_until is None:
+            problems.append("past due without a grace period")
+        return problems
+
     def _require(self, allowed: frozenset[SubscriptionStatus], action: str) -> None:
         if self.status not in allowed:
             raise errors.InvalidTransition(self.status.value, action)

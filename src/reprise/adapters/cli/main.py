@@ -2,94 +2,76 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Annotated
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 
 from reprise.adapters.bootstrap import Core, bootstrap_core
 from reprise.adapters.cli import processes
 from reprise.adapters.cli.console import ConsoleSession
+from reprise.adapters.cli.events import events_app
+from reprise.adapters.cli.projections import projections_app
+from reprise.adapters.cli.replay import replay_app
+from reprise.adapters.cli.runtime import err, out, run, settings
 from reprise.adapters.lavalink.dev_server import main as run_dev_lavalink
 from reprise.adapters.lavalink.dev_server.config import DEFAULT_PASSWORD
 from reprise.adapters.postgres.connection import migrate_database
 from reprise.adapters.rabbitmq.topology import definitions, full_topology
-from reprise.application.messaging import BrokerUnavailable
-from reprise.application.ports import EventStoreUnavailable
 from reprise.settings import Settings
-
-if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Coroutine
-from typing import Annotated, Any
 
 app = typer.Typer(no_args_is_help=True, help="Reprise, an event-sourced Discord music bot.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
-app.add_typer(db_app, name="db")
 run_app = typer.Typer(no_args_is_help=True, help="Run one process of a scaled-out deployment.")
-app.add_typer(run_app, name="run")
 rabbitmq_app = typer.Typer(no_args_is_help=True, help="RabbitMQ topology.")
+app.add_typer(db_app, name="db")
+app.add_typer(run_app, name="run")
 app.add_typer(rabbitmq_app, name="rabbitmq")
-out = Console()
-err = Console(stderr=True)
+app.add_typer(events_app, name="events")
+app.add_typer(replay_app, name="replay")
+app.add_typer(projections_app, name="projections")
 
 
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as error:
-        err.print(f"[red]Invalid configuration:[/]\n{error}")
-        raise typer.Exit(2) from None
-
-
-def _run(work: Coroutine[Any, Any, int]) -> None:
-    try:
-        code = asyncio.run(work)
-    except EventStoreUnavailable as error:
-        err.print(f"[red]The event store is unavailable:[/] {error}")
-        raise typer.Exit(3) from None
-    except BrokerUnavailable as error:
-        err.print(f"[red]RabbitMQ is unavailable:[/] {error}")
-        raise typer.Exit(3) from None
-    raise typer.Exit(code)
-
-
-async def _with_core(settings: Settings, work: Callable[[Core], Awaitable[int]]) -> int:
-    core = await bootstrap_core(settings)
+async def _with_core(config: Settings, work: Callable[[Core], Awaitable[int]]) -> int:
+    core = await bootstrap_core(config)
     try:
         return await work(core)
     finally:
         await core.close()
 
 
+def _settings_with_broker() -> Settings:
+    config = settings()
+    if not config.amqp_url:
+        err.print("[red]AMQP_URL is not set:[/] this process talks to RabbitMQ.")
+        raise typer.Exit(2)
+    return config
+
+
 @app.command()
 def up() -> None:
     """Run every Reprise process in this one (embedded default: SQLite, in-process bus)."""
-    _run(processes.run_everything(_settings(), out))
+    run(processes.run_everything(settings(), out))
 
 
 @run_app.command("core")
 def run_core() -> None:
     """Consume commands from RabbitMQ, decide, append events (needs AMQP_URL)."""
-    settings = _settings_with_broker()
-    _run(processes.run_core(settings, out))
+    run(processes.run_core(_settings_with_broker(), out))
 
 
 @run_app.command("relay")
 def run_relay() -> None:
     """Publish stored events to RabbitMQ in order; one relay leads at a time (needs AMQP_URL)."""
-    settings = _settings_with_broker()
-    _run(processes.run_relay(settings, out))
+    run(processes.run_relay(_settings_with_broker(), out))
 
 
 @run_app.command("projector")
 def run_projector() -> None:
     """Keep the read models from RabbitMQ's events, catching up from the store when behind."""
-    settings = _settings_with_broker()
-    _run(processes.run_projector(settings, out))
+    run(processes.run_projector(_settings_with_broker(), out))
 
 
 @rabbitmq_app.command("definitions")
@@ -98,14 +80,6 @@ def rabbitmq_definitions(
 ) -> None:
     """Print the RabbitMQ topology as a definitions file (infra/rabbitmq/definitions.json)."""
     print(json.dumps(definitions(full_topology(partitions)), indent=2))
-
-
-def _settings_with_broker() -> Settings:
-    settings = _settings()
-    if not settings.amqp_url:
-        err.print("[red]AMQP_URL is not set:[/] this process talks to RabbitMQ.")
-        raise typer.Exit(2)
-    return settings
 
 
 @app.command("dev-lavalink")
@@ -133,25 +107,24 @@ def console(
         mistakes = await ConsoleSession(core, guild, user, out).run()
         return 1 if mistakes else 0
 
-    _run(_with_core(_settings(), session))
+    run(_with_core(settings(), session))
 
 
 @db_app.command("migrate")
 def migrate() -> None:
     """Create or update the PostgreSQL schema (idempotent). SQLite migrates itself on open."""
-    settings = _settings()
-    if not settings.database_url:
+    config = settings()
+    if not config.database_url:
         out.print("DATABASE_URL is not set: the embedded SQLite store migrates itself on open.")
         raise typer.Exit(0)
-
-    dsn = settings.database_url
+    dsn, schema = config.database_url, config.database_schema
 
     async def apply() -> int:
-        applied = await migrate_database(dsn, settings.database_schema)
-        out.print(f"Schema {settings.database_schema}: applied migrations {applied or 'none'}.")
+        applied = await migrate_database(dsn, schema)
+        out.print(f"Schema {schema}: applied migrations {applied or 'none'}.")
         return 0
 
-    _run(apply())
+    run(apply())
 
 
 def main() -> None:

@@ -1,0 +1,77 @@
+"""Rendering stored events for the terminal: tables for people, JSON lines for jq."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import CanMutateAggregate
+from rich.table import Table
+
+from reprise.adapters.event_store.rows import RowMapper
+from reprise.application.history import HistoryEntry
+from reprise.application.ports import RecordedEvent
+from reprise.projections.audit_log import summary
+
+
+def entry_json(entry: HistoryEntry) -> str:
+    record = entry.record
+    return json.dumps(
+        {
+            **_record_fields(record),
+            "actor": entry.actor,
+            "command_type": entry.command_type,
+            "correlation_id": str(entry.correlation_id),
+        },
+        ensure_ascii=False,
+    )
+
+
+def record_json(record: RecordedEvent) -> str:
+    return json.dumps(_record_fields(record), ensure_ascii=False)
+
+
+def _record_fields(record: RecordedEvent) -> dict[str, Any]:
+    return {
+        "position": record.position,
+        "event_id": f"{record.originator_id}:{record.originator_version}",
+        "type": record.topic.rsplit(":", 1)[-1],
+        "guild_id": record.guild_id,
+        "aggregate_id": str(record.originator_id),
+        "version": record.originator_version,
+        "recorded_at": record.recorded_at.isoformat(),
+        "command_id": str(record.command_id),
+        "payload": json.loads(record.state),
+    }
+
+
+def entries_table(entries: Sequence[HistoryEntry], rows: RowMapper, title: str) -> Table:
+    table = Table(title=title)
+    for column in ("position", "time (UTC)", "guild", "event", "version", "actor", "what"):
+        table.add_column(column)
+    for entry in entries:
+        record = entry.record
+        table.add_row(
+            str(record.position),
+            f"{record.recorded_at:%Y-%m-%d %H:%M:%S}",
+            str(record.guild_id),
+            entry.event_type,
+            str(record.originator_version),
+            entry.actor,
+            summary(_decode(rows, record)),
+        )
+    return table
+
+
+def record_line(record: RecordedEvent, rows: RowMapper) -> str:
+    event = _decode(rows, record)
+    return (
+        f"{record.position:>8}  {record.recorded_at:%H:%M:%S}  guild {record.guild_id}  "
+        f"{type(event).__name__}  {summary(event)}"
+    )
+
+
+def _decode(rows: RowMapper, record: RecordedEvent) -> CanMutateAggregate[UUID]:
+    return rows.event(record.originator_id, record.originator_version, record.topic, record.state)

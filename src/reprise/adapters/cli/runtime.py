@@ -1,0 +1,45 @@
+"""What every CLI command shares: the consoles, the settings, running a coroutine."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from reprise.adapters.cli.store_session import StoreSession, opened
+from reprise.application.messaging import BrokerUnavailable
+from reprise.application.ports import EventStoreUnavailable
+from reprise.settings import Settings
+
+out = Console()
+err = Console(stderr=True)
+
+
+def settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        err.print(f"[red]Invalid configuration:[/]\n{error}")
+        raise typer.Exit(2) from None
+
+
+def run(work: Coroutine[Any, Any, int]) -> None:
+    """Run a command's coroutine; infrastructure failures become clear messages."""
+    try:
+        code = asyncio.run(work)
+    except EventStoreUnavailable as error:
+        err.print(f"[red]The event store is unavailable:[/] {error}")
+        raise typer.Exit(3) from None
+    except BrokerUnavailable as error:
+        err.print(f"[red]RabbitMQ is unavailable:[/] {error}")
+        raise typer.Exit(3) from None
+    raise typer.Exit(code)
+
+
+async def with_store(work: Callable[[StoreSession], Awaitable[int]]) -> int:
+    async with opened(settings()) as session:
+        return await work(session)
