@@ -13,6 +13,7 @@ from rich.console import Console
 from reprise.adapters import bootstrap
 from reprise.adapters.inprocess.tracking import InMemoryGuildPositions
 from reprise.adapters.lavalink.dev_server import DevLavalinkServer, DevServerConfig
+from reprise.projections import stats
 from reprise.projections.projector import Projector
 from reprise.settings import Settings
 
@@ -68,6 +69,22 @@ async def run_relay(settings: Settings, out: Console) -> int:
     return 0
 
 
+async def report_projections(projector: Projector, out: Console, every: float = 2.0) -> None:
+    """Say what the read models hold whenever they move, so `reprise up` shows them working."""
+    shown = -1
+    while True:
+        position = await projector.low_watermark()
+        if position != shown:
+            playing = await projector.cache.members("stats", stats.PLAYING_GUILDS)
+            played = (await projector.cache.counters("stats", stats.TOTALS)).get("tracks_played", 0)
+            out.print(
+                f"projections: at position {position}; {len(playing)} guilds playing; "
+                f"{played} tracks played so far."
+            )
+            shown = position
+        await asyncio.sleep(every)
+
+
 async def run_projector(settings: Settings, out: Console) -> int:
     async with AsyncExitStack() as stack:
         store, description = await bootstrap.open_event_store(settings)
@@ -101,10 +118,10 @@ async def run_everything(settings: Settings, out: Console) -> int:
         core = await bootstrap.bootstrap_core(settings)
         stack.push_async_callback(core.close)
         if settings.amqp_url:
-            work = await _over_rabbitmq(settings, core, stack)
+            work = await _over_rabbitmq(settings, core, stack, out)
             out.print("Commands and events: RabbitMQ.")
         else:
-            work = await _in_process(settings, core, stack)
+            work = await _in_process(settings, core, stack, out)
             out.print("Commands and events: in-process bus.")
         if not settings.lavalink_nodes:
             lavalink = DevLavalinkServer(DevServerConfig())
@@ -121,7 +138,7 @@ async def run_everything(settings: Settings, out: Console) -> int:
 
 
 async def _in_process(
-    settings: Settings, core: bootstrap.Core, stack: AsyncExitStack
+    settings: Settings, core: bootstrap.Core, stack: AsyncExitStack, out: Console
 ) -> list[Coroutine[Any, Any, None]]:
     events = bootstrap.event_bus()
     stack.push_async_callback(events.close)
@@ -133,11 +150,11 @@ async def _in_process(
     events.subscribe("projector", projector.handle, InMemoryGuildPositions())
     relay = await bootstrap.build_relay(settings, core.store, events)
     stack.push_async_callback(relay.close)
-    return [relay.run(bootstrap.relay_leadership(core.store))]
+    return [relay.run(bootstrap.relay_leadership(core.store)), report_projections(projector, out)]
 
 
 async def _over_rabbitmq(
-    settings: Settings, core: bootstrap.Core, stack: AsyncExitStack
+    settings: Settings, core: bootstrap.Core, stack: AsyncExitStack, out: Console
 ) -> list[Coroutine[Any, Any, None]]:
     connection = await bootstrap.open_broker(settings)
     stack.push_async_callback(connection.close)
@@ -154,4 +171,4 @@ async def _over_rabbitmq(
     await projector.catch_up(await projector.low_watermark())
     projector_consumer = await bootstrap.start_projector_consumer(settings, projector, connection)
     stack.push_async_callback(projector_consumer.stop)
-    return [relay.run(bootstrap.relay_leadership(core.store))]
+    return [relay.run(bootstrap.relay_leadership(core.store)), report_projections(projector, out)]
