@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     core_partitions: str = Field(
         default="all", description='command partitions this core consumes: "all" or "0,2,3"'
     )
+    metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="serve Prometheus /metrics on this port"
+    )
     relay_batch_size: int = Field(default=500, ge=1, description="events per relay publish")
     redis_url: str | None = Field(
         default=None, description="Redis URL for the read caches; in-memory when unset"
