@@ -116,12 +116,15 @@ class UnitOfWork:
         )
 
     async def _load[A: Aggregate](self, aggregate_id: UUID, kind: type[A]) -> A | None:
-        cached = self._deps.cache.get(aggregate_id, kind)
-        if cached is not None:
+        cache = self._deps.cache
+        cached = cache.get(aggregate_id, kind)
+        if cached is not None or cache.is_known_absent(aggregate_id):
             return cached
         aggregate = rebuild(await self._deps.store.load(aggregate_id), kind)
-        if aggregate is not None:
-            self._deps.cache.put(aggregate)
+        if aggregate is None:
+            cache.mark_absent(aggregate_id)
+        else:
+            cache.put(aggregate)
         return aggregate
 
     def _touch[A: Aggregate](self, aggregate: A) -> A:

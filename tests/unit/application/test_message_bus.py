@@ -140,3 +140,20 @@ async def test_a_lapsed_trial_closes_premium_features(core: Core, clock: FixedCl
 def test_every_command_type_has_a_handler() -> None:
     union = typing.get_args(typing.get_args(c.Command)[0])
     assert set(union) == set(HANDLERS)
+
+
+async def test_a_missing_subscription_is_looked_up_once(core: Core) -> None:
+    loads: list[object] = []
+    original = core.store.load
+
+    async def counting_load(aggregate_id: typing.Any) -> typing.Any:
+        loads.append(aggregate_id)
+        return await original(aggregate_id)
+
+    core.store.load = counting_load  # type: ignore[method-assign]
+    await core.bus.handle(play("A"))
+    for volume in (50, 60, 70):
+        assert (await core.bus.handle(as_alice(c.SetVolume, volume=volume))).accepted
+    assert len(loads) == 2  # the queue and the subscription, once each
+    assert (await core.bus.handle(as_alice(c.StartTrial))).accepted
+    assert (await core.bus.handle(as_alice(c.SetVolume, volume=150))).accepted
