@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from reprise.adapters.event_store.sql_filters import numbered, where_clause
 from reprise.adapters.postgres.event_store import unavailable_on_db_errors
 from reprise.adapters.postgres.schema import checked_schema
 from reprise.projections.ports import AuditFilter, AuditRow
@@ -86,17 +87,14 @@ class PostgresAuditLog:
 
 
 def _where(filters: AuditFilter, before: int | None) -> tuple[str, list[Any]]:
-    pairs = [
-        ("guild_id = ${}", filters.guild_id),
-        ("actor = ${}", filters.actor),
-        ("action = ${}", filters.action),
-        ("occurred_at >= ${}", filters.since),
-        ("occurred_at < ${}", filters.until),
-        ("position < ${}", before),
-    ]
-    conditions, params = ["true"], []
-    for template, value in pairs:
-        if value is not None:
-            params.append(value)
-            conditions.append(template.format(len(params)))
-    return " AND ".join(conditions), params
+    return where_clause(
+        [
+            ("guild_id = {}", filters.guild_id),
+            ("actor = {}", filters.actor),
+            ("action = {}", filters.action),
+            ("occurred_at >= {}", filters.since),
+            ("occurred_at < {}", filters.until),
+            ("position < {}", before),
+        ],
+        numbered,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from reprise.adapters.event_store.sql_filters import numbered, where_clause
 from reprise.adapters.postgres.event_store import unavailable_on_db_errors
 from reprise.adapters.postgres.schema import checked_schema
 from reprise.application.history import EventFilter, HistoryEntry
@@ -48,18 +49,15 @@ class PostgresEventHistory:
 
 
 def _where(filters: EventFilter, before: int | None) -> tuple[str, list[Any]]:
-    pairs = [
-        ("e.guild_id = ${}", filters.guild_id),
-        ("e.topic LIKE '%:' || ${}", filters.event_type),
-        ("c.actor = ${}", filters.actor),
-        ("e.recorded_at >= ${}", filters.since),
-        ("e.recorded_at < ${}", filters.until),
-        ("e.notification_id < ${}", before),
-        ("e.originator_id = ${}", filters.aggregate_id),
-    ]
-    conditions, params = ["true"], []
-    for template, value in pairs:
-        if value is not None:
-            params.append(value)
-            conditions.append(template.format(len(params)))
-    return " AND ".join(conditions), params
+    return where_clause(
+        [
+            ("e.guild_id = {}", filters.guild_id),
+            ("e.topic LIKE '%:' || {}", filters.event_type),
+            ("c.actor = {}", filters.actor),
+            ("e.recorded_at >= {}", filters.since),
+            ("e.recorded_at < {}", filters.until),
+            ("e.notification_id < {}", before),
+            ("e.originator_id = {}", filters.aggregate_id),
+        ],
+        numbered,
+    )

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import aiosqlite
 
+from reprise.adapters.event_store.sql_filters import question_mark, where_clause
 from reprise.adapters.sqlite.event_store import unavailable_on_db_errors
 from reprise.projections.ports import AuditFilter, AuditRow
 
@@ -97,13 +98,14 @@ class SqliteAuditLog:
 
 
 def _where(filters: AuditFilter, before: int | None) -> tuple[str, list[Any]]:
-    pairs = [
-        ("guild_id = ?", filters.guild_id),
-        ("actor = ?", filters.actor),
-        ("action = ?", filters.action),
-        ("occurred_at >= ?", filters.since.isoformat() if filters.since else None),
-        ("occurred_at < ?", filters.until.isoformat() if filters.until else None),
-        ("position < ?", before),
-    ]
-    used = [(condition, value) for condition, value in pairs if value is not None]
-    return " AND ".join(["1 = 1", *(c for c, _ in used)]), [v for _, v in used]
+    return where_clause(
+        [
+            ("guild_id = {}", filters.guild_id),
+            ("actor = {}", filters.actor),
+            ("action = {}", filters.action),
+            ("occurred_at >= {}", filters.since.isoformat() if filters.since else None),
+            ("occurred_at < {}", filters.until.isoformat() if filters.until else None),
+            ("position < {}", before),
+        ],
+        question_mark,
+    )

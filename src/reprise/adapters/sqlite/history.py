@@ -8,6 +8,7 @@ from uuid import UUID
 
 import aiosqlite
 
+from reprise.adapters.event_store.sql_filters import question_mark, where_clause
 from reprise.adapters.sqlite.event_store import unavailable_on_db_errors
 from reprise.application.history import EventFilter, HistoryEntry
 from reprise.application.ports import RecordedEvent
@@ -64,14 +65,15 @@ class SqliteEventHistory:
 
 
 def _where(filters: EventFilter, before: int | None) -> tuple[str, list[Any]]:
-    pairs = [
-        ("e.guild_id = ?", filters.guild_id),
-        ("e.topic LIKE '%:' || ?", filters.event_type),
-        ("c.actor = ?", filters.actor),
-        ("e.recorded_at >= ?", filters.since.isoformat() if filters.since else None),
-        ("e.recorded_at < ?", filters.until.isoformat() if filters.until else None),
-        ("e.notification_id < ?", before),
-        ("e.originator_id = ?", filters.aggregate_id.hex if filters.aggregate_id else None),
-    ]
-    used = [(condition, value) for condition, value in pairs if value is not None]
-    return " AND ".join(["1 = 1", *(c for c, _ in used)]), [v for _, v in used]
+    return where_clause(
+        [
+            ("e.guild_id = {}", filters.guild_id),
+            ("e.topic LIKE '%:' || {}", filters.event_type),
+            ("c.actor = {}", filters.actor),
+            ("e.recorded_at >= {}", filters.since.isoformat() if filters.since else None),
+            ("e.recorded_at < {}", filters.until.isoformat() if filters.until else None),
+            ("e.notification_id < {}", before),
+            ("e.originator_id = {}", filters.aggregate_id.hex if filters.aggregate_id else None),
+        ],
+        question_mark,
+    )
