@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import typing
 from datetime import timedelta
+from uuid import UUID
 
 from reprise.adapters.bootstrap import Core, assemble_core
 from reprise.application.handlers import HANDLERS
+from reprise.application.ports import Stream
 from reprise.application.queries import load_queue
 from reprise.domain import commands as c
 from reprise.domain.ids import queue_id
@@ -143,10 +145,10 @@ def test_every_command_type_has_a_handler() -> None:
 
 
 async def test_a_missing_subscription_is_looked_up_once(core: Core) -> None:
-    loads: list[object] = []
+    loads: list[UUID] = []
     original = core.store.load
 
-    async def counting_load(aggregate_id: typing.Any) -> typing.Any:
+    async def counting_load(aggregate_id: UUID) -> Stream:
         loads.append(aggregate_id)
         return await original(aggregate_id)
 
