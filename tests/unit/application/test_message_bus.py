@@ -5,11 +5,9 @@ from __future__ import annotations
 import asyncio
 import typing
 from datetime import timedelta
-from uuid import UUID
 
 from reprise.adapters.bootstrap import Core, assemble_core
 from reprise.application.handlers import HANDLERS
-from reprise.application.ports import Stream
 from reprise.application.queries import load_queue
 from reprise.domain import commands as c
 from reprise.domain.ids import queue_id
@@ -17,6 +15,11 @@ from reprise.settings import Settings
 from tests.unit.application.commands_for_tests import as_alice, play
 
 if typing.TYPE_CHECKING:
+    from uuid import UUID
+
+    import pytest
+
+    from reprise.application.ports import Stream
     from tests.unit.application.conftest import FixedClock
 
 
@@ -144,7 +147,9 @@ def test_every_command_type_has_a_handler() -> None:
     assert set(union) == set(HANDLERS)
 
 
-async def test_a_missing_subscription_is_looked_up_once(core: Core) -> None:
+async def test_a_missing_subscription_is_looked_up_once(
+    core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
     loads: list[UUID] = []
     original = core.store.load
 
@@ -152,7 +157,7 @@ async def test_a_missing_subscription_is_looked_up_once(core: Core) -> None:
         loads.append(aggregate_id)
         return await original(aggregate_id)
 
-    core.store.load = counting_load  # type: ignore[method-assign]
+    monkeypatch.setattr(core.store, "load", counting_load)
     await core.bus.handle(play("A"))
     for volume in (50, 60, 70):
         assert (await core.bus.handle(as_alice(c.SetVolume, volume=volume))).accepted
