@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
+
+from reprise.application.messaging import BrokerUnavailable
+from reprise.application.ports import EventStoreUnavailable
 
 if TYPE_CHECKING:
     from reprise.application.messaging import EventPublisher, Leadership, Tracking
@@ -11,6 +15,7 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 RELAY_TRACKING_NAME = "relay"
+_MAX_BACKOFF = 5.0
 
 
 class Relay:
@@ -54,8 +59,20 @@ class Relay:
         async with leadership.hold():
             self._position = None  # another relay may have moved it while this one waited
             _log.info("relay: leading from position %s", await self._current_position())
+            failures = 0
             while True:
-                if await self.relay_once() == 0:
+                try:
+                    published = await self.relay_once()
+                except (BrokerUnavailable, EventStoreUnavailable) as error:
+                    failures += 1
+                    delay = min(_MAX_BACKOFF, 0.2 * 2 ** min(failures, 6))
+                    _log.warning(
+                        "relay: %s; retrying in %.1f s from %s", error, delay, self._position
+                    )
+                    await asyncio.sleep(delay)
+                    continue
+                failures = 0
+                if published == 0:
                     await self._store.wait_for_append(self._position or 0, self._idle_wait)
 
     async def close(self) -> None:

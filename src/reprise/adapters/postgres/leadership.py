@@ -70,7 +70,7 @@ class PostgresLeadership:
             while True:
                 await asyncio.sleep(self._poll)
                 await connection.fetchval("SELECT 1", timeout=self._poll * 4)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError):
+        except Exception:
             _log.warning("leadership: lost the connection holding lock %s", self._key)
             holder.cancel()
 

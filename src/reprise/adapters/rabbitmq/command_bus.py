@@ -9,16 +9,21 @@ from uuid import uuid4
 import aio_pika
 from opentelemetry.trace import SpanKind
 
+from reprise.adapters.rabbitmq.errors import BROKER_ERRORS
 from reprise.adapters.rabbitmq.wire import guild_header
 from reprise.adapters.tracing import TRACER, current_headers, current_traceparent
-from reprise.application.messaging import DEFAULT_REPLY_TIMEOUT, CommandTimeout
+from reprise.application.messaging import (
+    DEFAULT_REPLY_TIMEOUT,
+    BrokerUnavailable,
+    CommandTimeout,
+)
 from reprise.application.results import CommandResult
 
 if TYPE_CHECKING:
     from aio_pika.abc import (
-        AbstractChannel,
         AbstractExchange,
         AbstractIncomingMessage,
+        AbstractRobustChannel,
         AbstractRobustConnection,
     )
 
@@ -27,10 +32,15 @@ if TYPE_CHECKING:
 REPLY_TO = "amq.rabbitmq.reply-to"
 
 
+def _cancelled_from_outside() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 class RabbitCommandBus:
     """The CommandBus port over RabbitMQ: publish with confirms, await the core's reply."""
 
-    def __init__(self, channel: AbstractChannel, exchange: AbstractExchange) -> None:
+    def __init__(self, channel: AbstractRobustChannel, exchange: AbstractExchange) -> None:
         self._channel = channel
         self._exchange = exchange
         self._waiting: dict[str, asyncio.Future[CommandResult]] = {}
@@ -39,7 +49,8 @@ class RabbitCommandBus:
     async def open(cls, connection: AbstractRobustConnection) -> Self:
         channel = await connection.channel(publisher_confirms=True)
         bus = cls(channel, await channel.get_exchange("commands"))
-        replies = await channel.get_queue(REPLY_TO, ensure=False)
+        # Declared (passively) so the robust channel restores this consumer on reconnect.
+        replies = await channel.declare_queue(REPLY_TO, passive=True)
         await replies.consume(bus._on_reply, no_ack=True)
         return bus
 
@@ -55,6 +66,13 @@ class RabbitCommandBus:
             ):
                 await self._publish(command, reply_key=key)
                 return await asyncio.wait_for(asyncio.shield(future), reply_within)
+        except BROKER_ERRORS as error:
+            raise BrokerUnavailable(f"sending {type(command).__name__}: {error!r}") from error
+        except asyncio.CancelledError as error:
+            if _cancelled_from_outside():
+                raise
+            # aiormq cancels what waits on a channel that closes under it
+            raise BrokerUnavailable(f"sending {type(command).__name__}: {error!r}") from error
         except TimeoutError:
             raise CommandTimeout(
                 f"no result for {type(command).__name__} {command.command_id}"
@@ -65,12 +83,16 @@ class RabbitCommandBus:
     async def post(self, command: CommandBase) -> None:
         """Send without waiting for the result (still confirmed by the broker)."""
         with TRACER.start_as_current_span(f"post {type(command).__name__}", kind=SpanKind.PRODUCER):
-            await self._publish(command, reply_key=None)
+            try:
+                await self._publish(command, reply_key=None)
+            except BROKER_ERRORS as error:
+                raise BrokerUnavailable(f"posting {type(command).__name__}: {error!r}") from error
 
     async def close(self) -> None:
         await self._channel.close()
 
     async def _publish(self, command: CommandBase, *, reply_key: str | None) -> None:
+        await self._channel.ready()  # after a reconnect, wait until consumers are restored
         if command.traceparent is None:
             command = command.model_copy(update={"traceparent": current_traceparent()})
         message = aio_pika.Message(

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 REASON_HEADER = "x-reprise-reason"
-QUEUE_HEADER = "x-reprise-queue"
+ROUTING_KEY_HEADER = "x-reprise-routing-key"
 
 
 class DeadLetters:
@@ -27,7 +27,7 @@ class DeadLetters:
     async def reject(self, message: AbstractIncomingMessage, kind: str, reason: str) -> None:
         headers = dict(message.headers or {})
         headers[REASON_HEADER] = f"{kind}: {reason}"[:2_000]
-        headers[QUEUE_HEADER] = message.routing_key or ""
+        headers[ROUTING_KEY_HEADER] = message.routing_key or ""
         await self._exchange.publish(
             aio_pika.Message(
                 body=message.body,

@@ -11,6 +11,7 @@ from opentelemetry.trace import SpanKind
 
 from reprise.adapters.rabbitmq.dead_letters import DeadLetters
 from reprise.adapters.rabbitmq.declare import declare
+from reprise.adapters.rabbitmq.errors import BROKER_ERRORS
 from reprise.adapters.rabbitmq.metrics import CONSUMED, DUPLICATES, FAILED, LAG_SECONDS
 from reprise.adapters.rabbitmq.topology import event_group, partition_queue
 from reprise.adapters.rabbitmq.wire import MAX_MESSAGE_BYTES, decode_event
@@ -90,8 +91,20 @@ class EventConsumer:
         except (ValueError, TypeError, KeyError) as error:
             await self._dead.reject(message, "malformed_event", str(error))
             return
+        # Shielded: a dropped connection cancels delivery tasks, and must not split an
+        # applied effect from its recorded position (the redelivery would apply it again).
+        await asyncio.shield(self._apply_in_order(message, notification))
+
+    async def _apply_in_order(
+        self, message: AbstractIncomingMessage, notification: Notification
+    ) -> None:
         async with self._guilds.hold(notification.guild_id):
-            await self._apply(message, notification)
+            try:
+                await self._apply(message, notification)
+            except BROKER_ERRORS as error:
+                _log.warning(
+                    "%s: could not settle a message (%s); it comes back", self._group, error
+                )
 
     async def _apply(self, message: AbstractIncomingMessage, notification: Notification) -> None:
         if notification.position <= await self._positions.get(notification.guild_id):

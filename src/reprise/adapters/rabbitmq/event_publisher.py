@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Self
 import aio_pika
 from opentelemetry.trace import SpanKind
 
+from reprise.adapters.rabbitmq.errors import BROKER_ERRORS
 from reprise.adapters.rabbitmq.metrics import RELAYED
 from reprise.adapters.rabbitmq.topology import EVENTS_EXCHANGE
 from reprise.adapters.rabbitmq.wire import encode_event, event_id, guild_header
@@ -16,15 +17,17 @@ from reprise.adapters.tracing import TRACER, context_from_traceparent, current_h
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractRobustConnection
+    from aio_pika.abc import AbstractExchange, AbstractRobustChannel, AbstractRobustConnection
 
     from reprise.application.ports import RecordedEvent
+
+from reprise.application.messaging import BrokerUnavailable
 
 
 class RabbitEventPublisher:
     """The EventPublisher port: every record is published, then all confirms are awaited."""
 
-    def __init__(self, channel: AbstractChannel, exchange: AbstractExchange) -> None:
+    def __init__(self, channel: AbstractRobustChannel, exchange: AbstractExchange) -> None:
         self._channel = channel
         self._exchange = exchange
 
@@ -34,8 +37,11 @@ class RabbitEventPublisher:
         return cls(channel, await channel.get_exchange(EVENTS_EXCHANGE))
 
     async def publish(self, records: Sequence[RecordedEvent]) -> None:
-        confirmations = [self._publish_one(record) for record in records]
-        await asyncio.gather(*confirmations)
+        try:
+            await self._channel.ready()
+            await asyncio.gather(*[self._publish_one(record) for record in records])
+        except BROKER_ERRORS as error:
+            raise BrokerUnavailable(f"publishing {len(records)} events: {error!r}") from error
         RELAYED.inc(len(records))
 
     async def close(self) -> None:
