@@ -1,4 +1,8 @@
-"""The composition root: the one place that builds adapters from settings."""
+"""The composition root: the one place that builds adapters from settings.
+
+RabbitMQ and Redis adapters are imported where they are first built, so a command that never
+talks to them (`reprise events list`, the console) does not pay for loading them.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,6 @@ import hashlib
 from dataclasses import dataclass
 from random import Random
 from typing import TYPE_CHECKING
-
-import aio_pika
-from aiormq.exceptions import AMQPConnectionError
 
 from reprise.adapters.event_store.mapping import build_mapper
 from reprise.adapters.event_store.rows import RowMapper
@@ -28,13 +29,6 @@ from reprise.adapters.postgres.event_store import PostgresEventStore
 from reprise.adapters.postgres.history import PostgresEventHistory
 from reprise.adapters.postgres.leadership import PostgresLeadership
 from reprise.adapters.postgres.tracking import PostgresGuildPositions, PostgresTracking
-from reprise.adapters.rabbitmq.command_bus import RabbitCommandBus
-from reprise.adapters.rabbitmq.command_consumer import CommandConsumer
-from reprise.adapters.rabbitmq.declare import declare
-from reprise.adapters.rabbitmq.event_consumer import EventConsumer
-from reprise.adapters.rabbitmq.event_publisher import RabbitEventPublisher
-from reprise.adapters.rabbitmq.topology import core_topology
-from reprise.adapters.redis.read_cache import RedisReadCache
 from reprise.adapters.sqlite.audit_log import SqliteAuditLog
 from reprise.adapters.sqlite.event_store import SqliteEventStore
 from reprise.adapters.sqlite.history import SqliteEventHistory
@@ -53,6 +47,9 @@ from reprise.projections.registry import read_models
 if TYPE_CHECKING:
     from aio_pika.abc import AbstractRobustConnection
 
+    from reprise.adapters.rabbitmq.command_consumer import CommandConsumer
+    from reprise.adapters.rabbitmq.event_consumer import EventConsumer
+    from reprise.adapters.rabbitmq.event_publisher import RabbitEventPublisher
     from reprise.application.history import EventHistory
     from reprise.application.messaging import (
         CommandBus,
@@ -127,6 +124,12 @@ async def bootstrap_core(
 
 async def open_broker(settings: Settings) -> AbstractRobustConnection:
     """Connect to RabbitMQ (reconnecting by itself) and declare the shared topology."""
+    import aio_pika
+    from aiormq.exceptions import AMQPConnectionError
+
+    from reprise.adapters.rabbitmq.declare import declare
+    from reprise.adapters.rabbitmq.topology import core_topology
+
     if not settings.amqp_url:
         raise ValueError("AMQP_URL is not set")
     try:
@@ -171,18 +174,24 @@ def event_bus() -> InProcessEventBus:
 
 
 async def open_event_publisher(connection: AbstractRobustConnection) -> RabbitEventPublisher:
+    from reprise.adapters.rabbitmq.event_publisher import RabbitEventPublisher
+
     return await RabbitEventPublisher.open(connection)
 
 
 async def start_command_consumer(
     settings: Settings, core: Core, connection: AbstractRobustConnection
 ) -> CommandConsumer:
+    from reprise.adapters.rabbitmq.command_consumer import CommandConsumer
+
     return await CommandConsumer.start(connection, core.bus, settings.owned_partitions)
 
 
 async def open_command_bus(settings: Settings, core: Core | None) -> CommandBus:
     """RabbitMQ when AMQP_URL is set, otherwise straight into this process's core."""
     if settings.amqp_url:
+        from reprise.adapters.rabbitmq.command_bus import RabbitCommandBus
+
         return await RabbitCommandBus.open(await open_broker(settings))
     if core is None:
         raise ValueError("without AMQP_URL the command bus needs the core in this process")
@@ -191,6 +200,8 @@ async def open_command_bus(settings: Settings, core: Core | None) -> CommandBus:
 
 def open_read_cache(settings: Settings) -> ReadCache:
     if settings.redis_url:
+        from reprise.adapters.redis.read_cache import RedisReadCache
+
         return RedisReadCache.connect(settings.redis_url, settings.redis_prefix)
     return InMemoryReadCache()
 
@@ -219,6 +230,8 @@ async def build_projector(
 async def start_projector_consumer(
     settings: Settings, projector: Projector, connection: AbstractRobustConnection
 ) -> EventConsumer:
+    from reprise.adapters.rabbitmq.event_consumer import EventConsumer
+
     return await EventConsumer.start(
         connection,
         "projector",
