@@ -123,12 +123,12 @@ async def bootstrap_core(
 
 
 async def open_broker(settings: Settings) -> AbstractRobustConnection:
-    """Connect to RabbitMQ (reconnecting by itself) and declare the shared topology."""
+    """Connect to RabbitMQ (reconnecting by itself) and declare the whole topology."""
     import aio_pika
     from aiormq.exceptions import AMQPConnectionError
 
     from reprise.adapters.rabbitmq.declare import declare
-    from reprise.adapters.rabbitmq.topology import core_topology
+    from reprise.adapters.rabbitmq.topology import full_topology
 
     if not settings.amqp_url:
         raise ValueError("AMQP_URL is not set")
@@ -137,7 +137,8 @@ async def open_broker(settings: Settings) -> AbstractRobustConnection:
     except (AMQPConnectionError, OSError) as error:
         raise BrokerUnavailable(f"{error}") from error
     channel = await connection.channel()
-    await declare(channel, core_topology(settings.partitions))
+    # Every known consumer group's queues too: events relayed before a group first starts wait
+    await declare(channel, full_topology(settings.partitions))
     await channel.close()
     return connection
 

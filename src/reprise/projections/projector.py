@@ -49,7 +49,11 @@ class Projector:
             for aggregate_id, notes in by_aggregate.items()
         }
         for model in self.models:
+            # One generation for the read and the write: a swap in between must not make an
+            # update computed against the old generation land in the new one.
             generation = (generations or {}).get(model.name)
+            if generation is None:
+                generation = await self.cache.current_generation(model.name)
             updates = await self._updates(model, by_aggregate, states, generation)
             if updates:
                 await self.cache.apply(model.name, updates, generation)

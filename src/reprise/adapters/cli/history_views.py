@@ -8,12 +8,24 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import CanMutateAggregate
+from eventsourcing.persistence import MapperDeserialisationError
+from eventsourcing.utils import TopicError
 from rich.table import Table
 
 from reprise.adapters.event_store.rows import RowMapper
 from reprise.application.history import HistoryEntry
 from reprise.application.ports import RecordedEvent
 from reprise.projections.audit_log import summary
+
+
+class UndecodableEvent(Exception):
+    """A stored event that does not decode; names it so `replay check` can be run on it."""
+
+    def __init__(self, record: RecordedEvent, error: Exception) -> None:
+        super().__init__(
+            f"aggregate {record.originator_id} version {record.originator_version} "
+            f"(position {record.position}, guild {record.guild_id}): {error}"
+        )
 
 
 def entry_json(entry: HistoryEntry) -> str:
@@ -43,7 +55,7 @@ def _record_fields(record: RecordedEvent) -> dict[str, Any]:
         "version": record.originator_version,
         "recorded_at": record.recorded_at.isoformat(),
         "command_id": str(record.command_id),
-        "payload": json.loads(record.state),
+        "payload": _payload(record),
     }
 
 
@@ -73,5 +85,17 @@ def record_line(record: RecordedEvent, rows: RowMapper) -> str:
     )
 
 
+def _payload(record: RecordedEvent) -> Any:
+    try:
+        return json.loads(record.state)
+    except ValueError as error:
+        raise UndecodableEvent(record, error) from None
+
+
 def _decode(rows: RowMapper, record: RecordedEvent) -> CanMutateAggregate[UUID]:
-    return rows.event(record.originator_id, record.originator_version, record.topic, record.state)
+    try:
+        return rows.event(
+            record.originator_id, record.originator_version, record.topic, record.state
+        )
+    except (MapperDeserialisationError, TopicError, ValueError, TypeError) as error:
+        raise UndecodableEvent(record, error) from None

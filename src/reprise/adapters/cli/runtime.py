@@ -10,6 +10,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from reprise.adapters.cli.history_views import UndecodableEvent
 from reprise.adapters.cli.store_session import StoreSession, opened
 from reprise.application.messaging import BrokerUnavailable
 from reprise.application.ports import EventStoreUnavailable
@@ -37,6 +38,9 @@ def run(work: Coroutine[Any, Any, int]) -> None:
     except BrokerUnavailable as error:
         err.print(f"[red]RabbitMQ is unavailable:[/] {error}")
         raise typer.Exit(3) from None
+    except UndecodableEvent as error:
+        err.print(f"[red]An event could not be decoded:[/] {error}")
+        raise typer.Exit(1) from None
     raise typer.Exit(code)
 
 

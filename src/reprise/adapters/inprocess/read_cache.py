@@ -99,6 +99,9 @@ class InMemoryReadCache:
     async def members(self, model: str, key: str) -> set[str]:
         return set(self._space(model, None).sets.get(key, set()))
 
+    async def current_generation(self, model: str) -> str:
+        return self._current.get(model, FIRST_GENERATION)
+
     async def new_generation(self, model: str) -> str:
         generation = uuid.uuid4().hex[:12]
         self._spaces[(model, generation)] = _Space()

@@ -112,6 +112,13 @@ class RedisReadCache:
     async def members(self, model: str, key: str) -> set[str]:
         return set(await self._call(self._read, [self._model(model), "", "smembers", key]))
 
+    async def current_generation(self, model: str) -> str:
+        try:
+            value = await self._redis.get(f"{self._model(model)}:current")
+        except RedisError as error:
+            raise ReadCacheUnavailable(str(error)) from error
+        return str(value) if value else "g0"
+
     async def new_generation(self, model: str) -> str:
         return uuid.uuid4().hex[:12]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 from uuid import UUID
 
@@ -103,9 +103,14 @@ def _where(filters: AuditFilter, before: int | None) -> tuple[str, list[Any]]:
             ("guild_id = {}", filters.guild_id),
             ("actor = {}", filters.actor),
             ("action = {}", filters.action),
-            ("occurred_at >= {}", filters.since.isoformat() if filters.since else None),
-            ("occurred_at < {}", filters.until.isoformat() if filters.until else None),
+            ("occurred_at >= {}", _utc(filters.since)),
+            ("occurred_at < {}", _utc(filters.until)),
             ("position < {}", before),
         ],
         question_mark,
     )
+
+
+def _utc(moment: datetime | None) -> str | None:
+    """Times are stored as UTC ISO text, so compare in UTC."""
+    return moment.astimezone(UTC).isoformat() if moment is not None else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Self
 from uuid import UUID
 
@@ -70,10 +70,15 @@ def _where(filters: EventFilter, before: int | None) -> tuple[str, list[Any]]:
             ("e.guild_id = {}", filters.guild_id),
             ("e.topic LIKE '%:' || {}", filters.event_type),
             ("c.actor = {}", filters.actor),
-            ("e.recorded_at >= {}", filters.since.isoformat() if filters.since else None),
-            ("e.recorded_at < {}", filters.until.isoformat() if filters.until else None),
+            ("e.recorded_at >= {}", _utc(filters.since)),
+            ("e.recorded_at < {}", _utc(filters.until)),
             ("e.notification_id < {}", before),
             ("e.originator_id = {}", filters.aggregate_id.hex if filters.aggregate_id else None),
         ],
         question_mark,
     )
+
+
+def _utc(moment: datetime | None) -> str | None:
+    """Times are stored as UTC ISO text, so compare in UTC."""
+    return moment.astimezone(UTC).isoformat() if moment is not None else None
