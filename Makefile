@@ -20,6 +20,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.event_store_appends
 	$(BIN)/python -m bench.queue_load
+	$(BIN)/python -m bench.pipeline
+	$(BIN)/python -m bench.read_side
 
 $(STAMP): pyproject.toml
 	python3.12 -m venv $(VENV)

@@ -1,0 +1,101 @@
+"""The pipeline benchmark's table, notes and verdict, as a docs/benchmarks.md section."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bench.pipeline_cpu import describe
+from bench.pipeline_phases import label
+from bench.report import Section
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from bench.pipeline_load import Phase
+
+TITLE = "Command pipeline: publish → handle → store → relay → read model"
+COLUMNS = (
+    "system",
+    "guilds",
+    "offered /s",
+    "achieved /s",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+    "reply p99 ms",
+    "errors",
+    "other CPU %",
+)
+TARGET_FACTOR = 1.5
+TARGET_RATE = 1_500
+TARGET_P99_MS = 50.0
+TARGET_P99_LOAD = 500
+
+
+def row(phase: Phase) -> list[str]:
+    offered = f"{phase.offered:,.0f}" if phase.offered else f"saturation (window {phase.window})"
+    return [
+        phase.system,
+        f"{phase.guilds:,}",
+        offered,
+        f"{phase.achieved:,.0f}",
+        f"{phase.p(0.50):.1f}",
+        f"{phase.p(0.95):.1f}",
+        f"{phase.p(0.99):.1f}",
+        f"{phase.p(0.99, replies=True):.1f}" if phase.replies else "—",
+        f"{phase.errors:,}",
+        f"{phase.cpu.get('other', 0.0):.0f}",
+    ]
+
+
+def saturated(phases: Sequence[Phase], system: str) -> Phase | None:
+    """The system's saturation phase at its largest guild count."""
+    candidates = [p for p in phases if p.system == system and p.offered is None]
+    return max(candidates, key=lambda p: p.guilds, default=None)
+
+
+def verdict(phases: Sequence[Phase]) -> str:
+    skeleton, reprise = saturated(phases, "skeleton"), saturated(phases, "reprise")
+    if skeleton is None or reprise is None:
+        return "INCOMPLETE: the run has no saturation phase of both systems."
+    factor = reprise.achieved / skeleton.achieved if skeleton.achieved else 0.0
+    at_load = [p for p in phases if p.system == "reprise" and p.offered == TARGET_P99_LOAD]
+    worst = max((p.p(0.99) for p in at_load), default=0.0)
+    errors = sum(p.errors for p in phases if p.system.startswith("reprise"))
+    checks = [
+        (
+            factor >= TARGET_FACTOR and reprise.achieved >= TARGET_RATE,
+            f"saturation at {reprise.guilds:,} guilds {reprise.achieved:,.0f} commands/s = "
+            f"{factor:.2f}x the skeleton (target ≥ {TARGET_FACTOR}x and ≥ {TARGET_RATE:,}/s)",
+        ),
+        (
+            worst < TARGET_P99_MS,
+            f"worst p99 at {TARGET_P99_LOAD}/s {worst:.1f} ms (target < {TARGET_P99_MS:.0f} ms)",
+        ),
+        (errors == 0, f"{errors:,} errors (target 0)"),
+    ]
+    met = all(ok for ok, _ in checks)
+    listed = "; ".join(f"{'met' if ok else 'MISSED'}: {text}" for ok, text in checks)
+    return f"{'MET' if met else 'MISSED'}: {listed}."
+
+
+def notes(phases: Sequence[Phase], arrangement: Sequence[str]) -> list[str]:
+    lines = list(arrangement)
+    for phase in phases:
+        if phase.problems:
+            problems = ", ".join(f"{n:,} {what}" for what, n in phase.problems.most_common())
+            lines.append(f"Errors of {label(phase)}: {problems}.")
+    for phase in phases:
+        if phase.offered is None and phase.cpu:
+            per = max(phase.completed, 1)
+            lines.append(
+                f"At saturation, {label(phase)}: CPU {describe(phase.cpu)}; per command "
+                f"{phase.commits / per:.2f} PostgreSQL transactions, "
+                f"{phase.fsyncs / per:.2f} WAL fsyncs."
+            )
+    return lines
+
+
+def section(phases: Sequence[Phase], command: str, arrangement: Sequence[str]) -> Section:
+    rows = [row(phase) for phase in phases]
+    return Section(TITLE, command, COLUMNS, rows, verdict(phases), notes(phases, arrangement))
