@@ -192,9 +192,11 @@ class PostgresEventStore:
 
     async def _plan(self, conn: _Connection, commits: Sequence[Commit]) -> GroupPlan:
         s = self._s
+        # One index probe per aggregate (newest version first), however long its stream.
         version_rows = await conn.fetch(
-            f"SELECT originator_id, max(originator_version) AS version FROM {s}.stored_events "
-            "WHERE originator_id = ANY($1::uuid[]) GROUP BY originator_id",
+            f"SELECT ids.id AS originator_id, last.version FROM unnest($1::uuid[]) AS ids(id) "
+            f"CROSS JOIN LATERAL (SELECT originator_version AS version FROM {s}.stored_events "
+            "WHERE originator_id = ids.id ORDER BY originator_version DESC LIMIT 1) AS last",
             originator_ids(commits),
         )
         result_rows = await conn.fetch(
