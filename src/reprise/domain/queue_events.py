@@ -95,7 +95,8 @@ class TrackStarted(QueueEvent):
     entry: QueueEntry
 
     def change(self, queue: QueueState) -> None:
-        queue.upcoming = [e for e in queue.upcoming if e.entry_id != self.entry.entry_id]
+        started = self.entry.entry_id.int  # UUID equality is int equality, without __eq__ calls
+        queue.upcoming = [e for e in queue.upcoming if e.entry_id.int != started]
         queue.current = self.entry
         queue.position_ms = 0
         queue.paused = False
