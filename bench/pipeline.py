@@ -88,8 +88,9 @@ def arrangement(plan: Plan, broker: str, took: float, idle: float, repeats: Repe
         f"Whole run took {took:.0f} s. The machine is shared: it was {idle:.0f}% busy (of "
         f"{cores}%) just before the run; `other CPU %` is CPU spent outside this benchmark's "
         "processes and the three services (other users, the kernel), in % of one core. A "
-        f"phase with more than {OTHER_LIMIT:.0f}% other was run again (at most {plan.repeats} "
-        f"per run; the table shows the second attempt). Repeated: {repeated}.",
+        f"phase with more than {OTHER_LIMIT:.0f}% other, or during which the broker went away "
+        f"(others' tests restart it), was run again (at most {plan.repeats} per run; the "
+        f"table shows the second attempt). Repeated: {repeated}.",
     ]
 
 

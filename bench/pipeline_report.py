@@ -74,9 +74,10 @@ def verdict(phases: Sequence[Phase]) -> str:
         ),
         (errors == 0, f"{errors:,} errors (target 0)"),
     ]
-    met = all(ok for ok, _ in checks)
-    listed = "; ".join(f"{'met' if ok else 'MISSED'}: {text}" for ok, text in checks)
-    return f"{'MET' if met else 'MISSED'}: {listed}."
+    missed = sum(not ok for ok, _ in checks)
+    listed = "; ".join(f"{text}: {'met' if ok else 'missed'}" for ok, text in checks)
+    head = "MET" if not missed else f"MISSED ({missed} of {len(checks)} targets)"
+    return f"{head}. {listed}."
 
 
 def notes(phases: Sequence[Phase], arrangement: Sequence[str]) -> list[str]:
