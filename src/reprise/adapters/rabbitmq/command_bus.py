@@ -66,6 +66,10 @@ class RabbitCommandBus:
             ):
                 await self._publish(command, reply_key=key)
                 return await asyncio.wait_for(asyncio.shield(future), reply_within)
+        except TimeoutError:  # before BROKER_ERRORS: TimeoutError is an OSError
+            raise CommandTimeout(
+                f"no result for {type(command).__name__} {command.command_id}"
+            ) from None
         except BROKER_ERRORS as error:
             raise BrokerUnavailable(f"sending {type(command).__name__}: {error!r}") from error
         except asyncio.CancelledError as error:
@@ -73,10 +77,7 @@ class RabbitCommandBus:
                 raise
             # aiormq cancels what waits on a channel that closes under it
             raise BrokerUnavailable(f"sending {type(command).__name__}: {error!r}") from error
-        except TimeoutError:
-            raise CommandTimeout(
-                f"no result for {type(command).__name__} {command.command_id}"
-            ) from None
+
         finally:
             self._waiting.pop(key, None)
 
