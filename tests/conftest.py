@@ -10,7 +10,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.services import amqp_base_url, management_url, postgres_url, redis_url
+from tests.services import amqp_base_url, delete_redis_prefix, management_url, postgres_url
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -50,14 +50,6 @@ async def amqp_url() -> AsyncIterator[str]:
 @pytest.fixture
 async def redis_prefix() -> AsyncIterator[str]:
     """A key prefix of one test's own in the real Redis; its keys are deleted afterwards."""
-    import redis.asyncio as aioredis  # noqa: PLC0415 - only the tests that use Redis need it
-
     prefix = f"reprise_test_{uuid.uuid4().hex[:12]}"
     yield prefix
-    client = aioredis.Redis.from_url(redis_url())
-    try:
-        keys = [key async for key in client.scan_iter(match=f"{prefix}:*", count=1_000)]
-        if keys:
-            await client.unlink(*keys)
-    finally:
-        await client.aclose()
+    await delete_redis_prefix(prefix)

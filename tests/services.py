@@ -67,3 +67,16 @@ def redis_url() -> str:
     if not _answers(url):
         raise RuntimeError(f"Redis is not reachable at {url}")
     return url
+
+
+async def delete_redis_prefix(prefix: str) -> None:
+    """Remove every key under `prefix:` (the cleanup of a test's own key prefix)."""
+    import redis.asyncio as aioredis  # noqa: PLC0415 - only the tests that use Redis need it
+
+    client = aioredis.Redis.from_url(redis_url())
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}:*", count=1_000)]
+        if keys:
+            await client.unlink(*keys)
+    finally:
+        await client.aclose()

@@ -6,13 +6,12 @@ import uuid
 from typing import TYPE_CHECKING
 
 import pytest
-import redis.asyncio as aioredis
 
 from reprise.adapters.postgres.connection import migrate_database
 from reprise.settings import Settings
 from tests.integration.projector_process.processes import Processes, process_env
 from tests.integration.projector_process.read_side import ReadSide, read_side
-from tests.services import redis_url
+from tests.services import delete_redis_prefix, redis_url
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -39,13 +38,7 @@ async def rebuilt_prefix() -> AsyncIterator[str]:
     """A second key prefix, for a rebuild from zero; its keys are deleted afterwards."""
     prefix = f"reprise_test_{uuid.uuid4().hex[:12]}"
     yield prefix
-    client = aioredis.Redis.from_url(redis_url())
-    try:
-        keys = [key async for key in client.scan_iter(match=f"{prefix}:*", count=1_000)]
-        if keys:
-            await client.unlink(*keys)
-    finally:
-        await client.aclose()
+    await delete_redis_prefix(prefix)
 
 
 @pytest.fixture
