@@ -40,14 +40,14 @@ async def serve_until_stopped(*work: Coroutine[Any, Any, None]) -> None:
                 await task
 
 
-def _serve_metrics(settings: Settings, out: Console) -> None:
+def serve_metrics(settings: Settings, out: Console) -> None:
     if settings.metrics_port is not None:
         prometheus_client.start_http_server(settings.metrics_port, addr="127.0.0.1")
         out.print(f"metrics on http://127.0.0.1:{settings.metrics_port}/metrics")
 
 
 async def run_core(settings: Settings, out: Console) -> int:
-    _serve_metrics(settings, out)
+    serve_metrics(settings, out)
     async with AsyncExitStack() as stack:
         core = await bootstrap.bootstrap_core(settings)
         stack.push_async_callback(core.close)
@@ -64,7 +64,7 @@ async def run_core(settings: Settings, out: Console) -> int:
 
 
 async def run_relay(settings: Settings, out: Console) -> int:
-    _serve_metrics(settings, out)
+    serve_metrics(settings, out)
     async with AsyncExitStack() as stack:
         store, description = await bootstrap.open_event_store(settings)
         stack.push_async_callback(store.close)
@@ -95,7 +95,7 @@ async def report_projections(projector: Projector, out: Console, every: float = 
 
 
 async def run_projector(settings: Settings, out: Console) -> int:
-    _serve_metrics(settings, out)
+    serve_metrics(settings, out)
     async with AsyncExitStack() as stack:
         store, description = await bootstrap.open_event_store(settings)
         stack.push_async_callback(store.close)
