@@ -43,9 +43,13 @@ USER = Actor(kind=ActorKind.USER, id="42")
 PASSWORD = "audio-test-password"  # noqa: S105 - a throwaway test password
 
 
-def dev_config(time_scale: float = 1.0) -> DevServerConfig:
+def dev_config(time_scale: float = 1.0, stuck_threshold_ms: int = 10_000) -> DevServerConfig:
     return DevServerConfig(
-        password=PASSWORD, time_scale=time_scale, player_update_interval=0.1, stats_interval=0.5
+        password=PASSWORD,
+        time_scale=time_scale,
+        player_update_interval=0.1,
+        stats_interval=0.5,
+        stuck_threshold_ms=stuck_threshold_ms,
     )
 
 
@@ -149,7 +153,9 @@ class Audio:
 
 
 @asynccontextmanager
-async def audio_process(bone: Backbone, specs: list[NodeSpec]) -> AsyncIterator[Audio]:
+async def audio_process(
+    bone: Backbone, specs: list[NodeSpec], *, settings: Settings | None = None
+) -> AsyncIterator[Audio]:
     """The audio process on RabbitMQ, with the loopback answering its voice requests."""
     async with AsyncExitStack() as stack:
         voice = await bootstrap.open_stream_publisher(bone.connection, "voice")
@@ -158,7 +164,7 @@ async def audio_process(bone: Backbone, specs: list[NodeSpec]) -> AsyncIterator[
         ui = await start_ui_consumer(bone.connection, loopback.handle, range(PARTITIONS))
         stack.push_async_callback(ui.stop)
         process = await start_audio_over_rabbitmq(
-            bone.settings, specs, bone.connection, bone.cache, stack, bone.store
+            settings or bone.settings, specs, bone.connection, bone.cache, stack, bone.store
         )
         yield Audio(process, loopback)
 

@@ -86,7 +86,11 @@ async def test_filters_skip_and_stop_reach_lavalink(
         assert player is not None
         for preset, keys in PRESET_FILTERS.items():
             assert (await bone.send(GUILD, c.SetFilters, preset=preset)).accepted
-            await wait_for(lambda k=keys: set(player.filters.to_wire()) == k, f"{preset} applied")
+            await until(
+                lambda: set(player.filters.to_wire()) == keys,  # noqa: B023 - awaited here
+                within=10,
+                what=f"{preset} applied",
+            )
         assert (await bone.send(GUILD, c.SetFilters, preset=FilterPreset.OFF)).accepted
         await wait_for(lambda: player.filters.to_wire() == {}, "filters cleared")
         assert (await bone.send(GUILD, c.Skip)).accepted
