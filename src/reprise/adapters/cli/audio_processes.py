@@ -40,11 +40,29 @@ async def run_audio(settings: Settings, out: Console) -> int:
             settings, bootstrap.lavalink_node_specs(settings), connection, cache, stack, store
         )
         out.print(
-            f"audio: {len(audio.nodes.available())} of {len(audio.nodes.nodes)} Lavalink nodes up; "
-            f"serving partitions {settings.audio_owned_partitions} of {settings.partitions}."
+            f"{describe(audio)} Serving partitions {settings.audio_owned_partitions} "
+            f"of {settings.partitions}."
         )
         await serve_until_stopped()
     return 0
+
+
+def describe(audio: AudioProcess) -> str:
+    nodes = audio.nodes
+    return f"Audio: {len(nodes.available())} of {len(nodes.nodes)} Lavalink nodes up."
+
+
+async def start_loopback_over_rabbitmq(
+    settings: Settings, connection: AbstractRobustConnection, stack: AsyncExitStack
+) -> None:
+    """Without Discord: answer the audio process's voice requests (see LoopbackVoice)."""
+    from reprise.adapters.rabbitmq.voice_streams import start_ui_consumer
+
+    voice = await bootstrap.open_stream_publisher(connection, "voice")
+    stack.push_async_callback(voice.close)
+    loopback = LoopbackVoice(voice)
+    consumer = await start_ui_consumer(connection, loopback.handle, range(settings.partitions))
+    stack.push_async_callback(consumer.stop)
 
 
 async def start_audio_over_rabbitmq(

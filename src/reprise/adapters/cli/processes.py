@@ -12,6 +12,7 @@ import prometheus_client
 from rich.console import Console
 
 from reprise.adapters import bootstrap
+from reprise.adapters.cli import audio_processes
 from reprise.adapters.inprocess.tracking import InMemoryGuildPositions
 from reprise.adapters.lavalink.dev_server import DevLavalinkServer, DevServerConfig
 from reprise.projections import stats
@@ -127,17 +128,18 @@ async def run_everything(settings: Settings, out: Console) -> int:
     async with AsyncExitStack() as stack:
         core = await bootstrap.bootstrap_core(settings)
         stack.push_async_callback(core.close)
-        if settings.amqp_url:
-            work = await _over_rabbitmq(settings, core, stack, out)
-            out.print("Commands and events: RabbitMQ.")
-        else:
-            work = await _in_process(settings, core, stack, out)
-            out.print("Commands and events: in-process bus.")
+        dev_url = None
         if not settings.lavalink_nodes:
             lavalink = DevLavalinkServer(DevServerConfig())
-            url = await lavalink.start("127.0.0.1", settings.dev_lavalink_port)
+            dev_url = str(await lavalink.start("127.0.0.1", settings.dev_lavalink_port))
             stack.push_async_callback(lavalink.stop)
-            out.print(f"Development Lavalink server on {url} (no LAVALINK_NODES set).")
+            out.print(f"Development Lavalink server on {dev_url} (no LAVALINK_NODES set).")
+        if settings.amqp_url:
+            work = await _over_rabbitmq(settings, core, stack, out, dev_url)
+            out.print("Commands and events: RabbitMQ.")
+        else:
+            work = await _in_process(settings, core, stack, out, dev_url)
+            out.print("Commands and events: in-process bus.")
         out.print(f"[bold green]Reprise is up.[/] Event store: {core.description}.")
         if not settings.discord_token:
             out.print("No DISCORD_TOKEN: the Discord gateway is not started.")
@@ -148,7 +150,11 @@ async def run_everything(settings: Settings, out: Console) -> int:
 
 
 async def _in_process(
-    settings: Settings, core: bootstrap.Core, stack: AsyncExitStack, out: Console
+    settings: Settings,
+    core: bootstrap.Core,
+    stack: AsyncExitStack,
+    out: Console,
+    dev_url: str | None,
 ) -> list[Coroutine[Any, Any, None]]:
     events = bootstrap.event_bus()
     stack.push_async_callback(events.close)
@@ -158,13 +164,21 @@ async def _in_process(
     stack.push_async_callback(projector.close)
     await projector.catch_up(await projector.low_watermark())
     events.subscribe("projector", projector.handle, InMemoryGuildPositions())
+    audio, _ = await audio_processes.start_audio_in_process(
+        settings, core, events, cache, dev_url, stack
+    )
+    out.print(audio_processes.describe(audio))
     relay = await bootstrap.build_relay(settings, core.store, events)
     stack.push_async_callback(relay.close)
     return [relay.run(bootstrap.relay_leadership(core.store)), report_projections(projector, out)]
 
 
 async def _over_rabbitmq(
-    settings: Settings, core: bootstrap.Core, stack: AsyncExitStack, out: Console
+    settings: Settings,
+    core: bootstrap.Core,
+    stack: AsyncExitStack,
+    out: Console,
+    dev_url: str | None,
 ) -> list[Coroutine[Any, Any, None]]:
     connection = await bootstrap.open_broker(settings)
     stack.push_async_callback(connection.close)
@@ -181,4 +195,11 @@ async def _over_rabbitmq(
     await projector.catch_up(await projector.low_watermark())
     projector_consumer = await bootstrap.start_projector_consumer(settings, projector, connection)
     stack.push_async_callback(projector_consumer.stop)
+    specs = bootstrap.lavalink_node_specs(settings, dev_url)
+    audio = await audio_processes.start_audio_over_rabbitmq(
+        settings, specs, connection, cache, stack, core.store
+    )
+    if not settings.discord_token:
+        await audio_processes.start_loopback_over_rabbitmq(settings, connection, stack)
+    out.print(audio_processes.describe(audio))
     return [relay.run(bootstrap.relay_leadership(core.store)), report_projections(projector, out)]
