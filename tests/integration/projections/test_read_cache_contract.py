@@ -103,6 +103,20 @@ class ReadCacheContract:
         await cache.drop("view", previous)
         assert await cache.versions("view", [A]) == {A: 1}
 
+    async def test_a_dropped_generation_takes_no_more_writes(self, cache: ReadCache) -> None:
+        old = await cache.current_generation("view")
+        await cache.apply("view", [update(A, 1, SetDocument("doc", "old"))])
+        fresh = await cache.new_generation("view")
+        await cache.apply("view", [update(A, 1, SetDocument("doc", "new"))], fresh)
+        await cache.swap("view", fresh)
+        await cache.drop("view", old)
+        # A live batch that pinned the old generation before the swap arrives late.
+        await cache.apply("view", [update(B, 1, SetDocument("late", "x"))], old)
+        assert await cache.versions("view", [A, B], old) == {}
+        assert await cache.position("view", old) == 0
+        assert await cache.document("view", "late") is None
+        assert await cache.document("view", "doc") == "new"
+
     async def test_models_do_not_share_keys(self, cache: ReadCache) -> None:
         await cache.apply("one", [update(A, 1, SetDocument("doc", "1"))])
         assert await cache.document("two", "doc") is None

@@ -132,6 +132,9 @@ class RedisReadCache:
     async def drop(self, model: str, generation: str) -> None:
         pattern = f"{self._model(model)}:{generation}:*"
         try:
+            # Retired first: from here on apply.lua refuses writes to it, so none can land
+            # behind the scan below.
+            await self._redis.sadd(f"{self._model(model)}:retired", generation)
             batch: list[str] = []
             async for key in self._redis.scan_iter(match=pattern, count=1_000):
                 batch.append(key)

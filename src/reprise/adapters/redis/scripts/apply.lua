@@ -1,9 +1,15 @@
 -- Apply a batch of read-model updates atomically.
 -- ARGV: model_prefix, generation ('' = current), n_updates, then per update:
 --   aggregate_id, version, position, n_writes, then per write: version, op, key, a, b
+-- A generation that was dropped (in `{model}:retired`) takes no writes: a batch pinned to it
+-- before a swap must not leave keys behind once the rebuild has removed it. Returns -1 then.
 local prefix = ARGV[1]
 local gen = ARGV[2]
-if gen == '' then gen = redis.call('GET', prefix .. ':current') or 'g0' end
+if gen == '' then
+  gen = redis.call('GET', prefix .. ':current') or 'g0'
+elseif redis.call('SISMEMBER', prefix .. ':retired', gen) == 1 then
+  return -1
+end
 local base = prefix .. ':' .. gen .. ':'
 local versions = base .. 'versions'
 local maxpos = tonumber(redis.call('GET', base .. 'position') or '0')
