@@ -175,7 +175,8 @@ def _lookup_notes(lookups: Lookups, store: StoreFacts) -> list[str]:
         f"{lookups.guilds:,} guilds' queue views in the cache the rebuild filled; documents "
         f"{min(lookups.sizes):,}-{max(lookups.sizes):,} bytes (mean {lookups.mean_size:,.0f}). "
         "Each lookup picks a random guild.",
-        f"{REPRISE}: EVALSHA read.lua (GET current generation, GET document). {PLAIN}: GET of "
+        f"{REPRISE}: GET of the document in the current generation (the reader re-reads the "
+        f"generation pointer once a second). {PLAIN}: GET of "
         "a key holding the same document. Readers are asyncio tasks in one process; each "
         "latency is one awaited call, so with 50 readers it includes waiting for the loop.",
         "Each cell: 6 slices of up to 5,000 lookups or 1 s, the two contenders taking turns, "

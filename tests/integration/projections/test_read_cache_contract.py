@@ -137,6 +137,37 @@ class TestRedisReadCache(ReadCacheContract):
         yield cache
         await cache.close()
 
+    async def test_another_reader_follows_a_swap_once_the_old_generation_is_dropped(
+        self, cache: ReadCache, redis_prefix: str
+    ) -> None:
+        reader = RedisReadCache.connect(redis_url(), redis_prefix, generation_ttl=3_600)
+        try:
+            old = await cache.current_generation("view")
+            await cache.apply("view", [update(A, 1, SetDocument("doc", "old"))])
+            assert await reader.document("view", "doc") == "old"  # remembers the generation
+            fresh = await cache.new_generation("view")
+            await cache.apply("view", [update(A, 1, SetDocument("doc", "new"))], fresh)
+            await cache.swap("view", fresh)
+            assert await reader.document("view", "doc") == "old"  # stale until the drop (TTL)
+            await cache.drop("view", old)
+            assert await reader.document("view", "doc") == "new"
+        finally:
+            await reader.close()
+
+    async def test_a_reader_rereads_the_pointer_after_its_ttl(
+        self, cache: ReadCache, redis_prefix: str
+    ) -> None:
+        reader = RedisReadCache.connect(redis_url(), redis_prefix, generation_ttl=0)
+        try:
+            await cache.apply("view", [update(A, 1, SetDocument("doc", "old"))])
+            assert await reader.document("view", "doc") == "old"
+            fresh = await cache.new_generation("view")
+            await cache.apply("view", [update(A, 1, SetDocument("doc", "new"))], fresh)
+            await cache.swap("view", fresh)
+            assert await reader.document("view", "doc") == "new"
+        finally:
+            await reader.close()
+
     async def test_a_dropped_generation_leaves_no_keys(self, redis_prefix: str) -> None:
         cache = RedisReadCache.connect(redis_url(), redis_prefix)
         generation = await cache.new_generation("view")
