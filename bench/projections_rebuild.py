@@ -67,8 +67,8 @@ class _Enough(Exception):
 class RecordingRedisCache(RedisReadCache):
     """Remembers the generations a rebuild creates, so a cut-short rebuild can be swapped in."""
 
-    def __init__(self, client: aioredis.Redis, prefix: str) -> None:
-        super().__init__(client, prefix)
+    def __init__(self, client: aioredis.Redis, prefix: str, generation_ttl: float = 1.0) -> None:
+        super().__init__(client, prefix, generation_ttl)
         self.generations: dict[str, str] = {}
 
     async def new_generation(self, model: str) -> str:
