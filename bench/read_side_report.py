@@ -9,6 +9,7 @@ from bench.projections_baseline import NAME as EVENTSOURCING
 from bench.projections_rebuild import BARE, MEMORY, READ, REDIS, halves
 from bench.read_side_lookups import PLAIN, REPRISE
 from bench.report import Section
+from reprise.projections.projector import REBUILD_BATCH
 
 if TYPE_CHECKING:
     from bench.measure import Measurement
@@ -86,7 +87,8 @@ def _rebuild_notes(store: StoreFacts, processed: int, cut: bool) -> list[str]:
             else "Each contender processed every stored event; the rebuilds swapped in."
         ),
         f"{REDIS}: `rebuild(build_projector(store, RedisReadCache))`: five read models in "
-        "5,000-event batches, one apply.lua per model per batch, audit rows INSERTed per batch. "
+        f"{REBUILD_BATCH:,}-event batches (the next read while one is applied), one apply.lua "
+        "per model per batch, audit rows INSERTed per batch, models and audit concurrently. "
         "The in-memory rows are the same rebuild with InMemoryReadCache, with and without the "
         "audit log.",
         f"{EVENTSOURCING}: ProjectionRunner(StoredReprise, EventCounts, EventCountsView) over "

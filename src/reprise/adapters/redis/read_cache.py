@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 from uuid import UUID
 
+import orjson
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
@@ -82,12 +83,16 @@ class RedisReadCache:
     async def apply(
         self, model: str, updates: Sequence[ModelUpdate], generation: str | None = None
     ) -> None:
-        args: list[Any] = [self._model(model), generation or "", len(updates)]
-        for update in updates:
-            args += [str(update.aggregate_id), update.version, update.position, len(update.writes)]
-            for versioned in update.writes:
-                args += [versioned.version, *_encode(versioned.write)]
-        await self._call(self._apply, args)
+        batch = [
+            [
+                str(update.aggregate_id),
+                update.version,
+                update.position,
+                [[versioned.version, *_encode(versioned.write)] for versioned in update.writes],
+            ]
+            for update in updates
+        ]
+        await self._call(self._apply, [self._model(model), generation or "", orjson.dumps(batch)])
 
     async def versions(
         self, model: str, aggregate_ids: Sequence[UUID], generation: str | None = None
