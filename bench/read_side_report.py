@@ -9,6 +9,7 @@ from bench.projections_baseline import NAME as EVENTSOURCING
 from bench.projections_rebuild import BARE, MEMORY, READ, REDIS, halves
 from bench.read_side_lookups import PLAIN, REPRISE
 from bench.report import Section
+from reprise.projections.projector import REBUILD_BATCH
 
 if TYPE_CHECKING:
     from bench.measure import Measurement
@@ -86,7 +87,8 @@ def _rebuild_notes(store: StoreFacts, processed: int, cut: bool) -> list[str]:
             else "Each contender processed every stored event; the rebuilds swapped in."
         ),
         f"{REDIS}: `rebuild(build_projector(store, RedisReadCache))`: five read models in "
-        "5,000-event batches, one apply.lua per model per batch, audit rows INSERTed per batch. "
+        f"{REBUILD_BATCH:,}-event batches (the next read while one is applied), one apply.lua "
+        "per model per batch, audit rows INSERTed per batch, models and audit concurrently. "
         "The in-memory rows are the same rebuild with InMemoryReadCache, with and without the "
         "audit log.",
         f"{EVENTSOURCING}: ProjectionRunner(StoredReprise, EventCounts, EventCountsView) over "
@@ -175,7 +177,8 @@ def _lookup_notes(lookups: Lookups, store: StoreFacts) -> list[str]:
         f"{lookups.guilds:,} guilds' queue views in the cache the rebuild filled; documents "
         f"{min(lookups.sizes):,}-{max(lookups.sizes):,} bytes (mean {lookups.mean_size:,.0f}). "
         "Each lookup picks a random guild.",
-        f"{REPRISE}: EVALSHA read.lua (GET current generation, GET document). {PLAIN}: GET of "
+        f"{REPRISE}: GET of the document in the current generation (the reader re-reads the "
+        f"generation pointer once a second). {PLAIN}: GET of "
         "a key holding the same document. Readers are asyncio tasks in one process; each "
         "latency is one awaited call, so with 50 readers it includes waiting for the loop.",
         "Each cell: 6 slices of up to 5,000 lookups or 1 s, the two contenders taking turns, "
