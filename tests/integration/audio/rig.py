@@ -22,9 +22,10 @@ from reprise.adapters.lavalink.dev_server import DevLavalinkServer, DevServerCon
 from reprise.adapters.lavalink.dev_server.track_codec import encode_track
 from reprise.adapters.lavalink.dev_server.track_payloads import TrackInfo
 from reprise.adapters.lavalink.node_specs import NodeSpec
-from reprise.adapters.rabbitmq.voice_streams import start_ui_consumer
+from reprise.adapters.rabbitmq.voice_streams import RabbitStreamPublisher, start_ui_consumer
 from reprise.application.messaging import CommandBus
 from reprise.application.ports import EventStore
+from reprise.application.voice_messages import UiMessage
 from reprise.domain.commands import Actor, ActorKind, CommandBase, TrackData
 from reprise.projections.ports import ReadCache
 from reprise.settings import Settings
@@ -149,7 +150,13 @@ async def _cancel(task: asyncio.Task[None]) -> None:
 class Audio:
     process: AudioProcess
     loopback: LoopbackVoice
-    reports: list[str] = field(default_factory=list)
+    voice: RabbitStreamPublisher
+    ui_seen: list[UiMessage] = field(default_factory=list)
+
+    async def on_ui(self, message: UiMessage) -> None:
+        """What the gateway would get on `ui`: recorded, then answered by the loopback."""
+        self.ui_seen.append(message)
+        await self.loopback.handle(message)
 
 
 @asynccontextmanager
@@ -160,13 +167,13 @@ async def audio_process(
     async with AsyncExitStack() as stack:
         voice = await bootstrap.open_stream_publisher(bone.connection, "voice")
         stack.push_async_callback(voice.close)
-        loopback = LoopbackVoice(voice)
-        ui = await start_ui_consumer(bone.connection, loopback.handle, range(PARTITIONS))
+        audio = Audio(None, LoopbackVoice(voice), voice)  # type: ignore[arg-type] # set below
+        ui = await start_ui_consumer(bone.connection, audio.on_ui, range(PARTITIONS))
         stack.push_async_callback(ui.stop)
-        process = await start_audio_over_rabbitmq(
+        audio.process = await start_audio_over_rabbitmq(
             settings or bone.settings, specs, bone.connection, bone.cache, stack, bone.store
         )
-        yield Audio(process, loopback)
+        yield audio
 
 
 def dev_player(server: DevLavalinkServer, guild_id: int) -> DevPlayer | None:

@@ -69,7 +69,8 @@ class Players:
 
     async def leave(self, guild_id: int) -> None:
         audio = self.guilds.pop(guild_id, None)
-        await self.ui.publish(VoiceConnectRequested(guild_id=guild_id, channel_id=None))
+        if audio is None or audio.channel_id is not None:  # not when the bot is out already
+            await self.ui.publish(VoiceConnectRequested(guild_id=guild_id, channel_id=None))
         if audio is not None:
             await self.drop_player(audio)
         self.client.forget_guild(guild_id)
