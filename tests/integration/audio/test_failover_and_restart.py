@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import pytest
+from prometheus_client import REGISTRY
 
 from reprise.adapters.lavalink.dev_server import DevLavalinkServer
 from reprise.domain import commands as c
@@ -49,6 +50,7 @@ async def test_a_player_moves_off_a_dead_node_and_resumes_within_two_seconds(
                 "plays on one node",
             )
             home, other = (first, second) if playing_title(first, GUILD) else (second, first)
+            failovers = REGISTRY.get_sample_value("reprise_audio_failovers_total") or 0.0
             await asyncio.sleep(1.5)
             position_before = _position(home)
             assert position_before is not None
@@ -65,6 +67,12 @@ async def test_a_player_moves_off_a_dead_node_and_resumes_within_two_seconds(
             player = audio.process.players.guilds[GUILD].player
             assert player is not None
             assert player.assigned_node.label == ("one" if other is first else "two")
+            assert REGISTRY.get_sample_value("reprise_audio_failovers_total") == failovers + 1
+            label = "one" if home is first else "two"
+            await wait_for(
+                lambda: REGISTRY.get_sample_value("reprise_lavalink_node_up", {"node": label}) == 0,
+                "the dead node's health gauge",
+            )
     finally:
         await first.stop()
         await second.stop()

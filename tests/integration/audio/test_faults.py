@@ -6,6 +6,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 import pytest
+from prometheus_client import REGISTRY
 
 from reprise.adapters.lavalink.dev_server import DevLavalinkServer
 from reprise.domain import commands as c
@@ -55,6 +56,7 @@ async def _failures(bone: Backbone) -> list[str]:
 
 async def _fails_then_next_plays(bone: Backbone, server: DevLavalinkServer, kind: str) -> None:
     """With a fault set, the first track fails by it; the second (fault off) plays."""
+    failures = REGISTRY.get_sample_value("reprise_audio_track_failures_total", {"reason": kind})
     await _enqueue(bone, track("Faulty", 60_000))
     await wait_for(lambda: playing_title(server, GUILD) == "Faulty", "the faulty track plays")
     server.faults.reset()
@@ -62,6 +64,8 @@ async def _fails_then_next_plays(bone: Backbone, server: DevLavalinkServer, kind
     await wait_for(lambda: playing_title(server, GUILD) == "Healthy", "the next plays", within=15)
     [reason] = await _failures(bone)
     assert reason.startswith(f"{kind}: ")
+    counted = REGISTRY.get_sample_value("reprise_audio_track_failures_total", {"reason": kind})
+    assert counted == (failures or 0.0) + 1
 
 
 async def test_a_track_lavalink_cannot_load_fails_and_the_next_plays(

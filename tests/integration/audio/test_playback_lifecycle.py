@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from prometheus_client import REGISTRY
+
 from reprise.domain import commands as c
 from reprise.domain.values import FilterPreset
 from tests.integration.audio.rig import (
@@ -45,6 +47,14 @@ async def test_join_play_controls_and_track_end_advance_the_queue(
         assert player is not None
         assert player.connected
         assert [r.channel_id for r in audio.loopback.requests] == [CHANNEL]
+        await wait_for(
+            lambda: (
+                REGISTRY.get_sample_value("reprise_lavalink_node_up", {"node": "a"}) == 1
+                and (REGISTRY.get_sample_value("reprise_audio_playing_players") or 0) >= 1
+            ),
+            "player and node gauges",
+        )
+        assert (REGISTRY.get_sample_value("reprise_audio_players") or 0) >= 1
 
         assert (await bone.send(GUILD, c.SetVolume, volume=60)).accepted
         await wait_for(lambda: player.volume == 60, "volume 60")

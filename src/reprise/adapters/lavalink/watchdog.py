@@ -11,7 +11,7 @@ import asyncio
 import time
 from typing import TYPE_CHECKING
 
-from reprise.adapters.lavalink.metrics import NODE_LOAD, NODE_PLAYERS, NODE_UP, PLAYING
+from reprise.adapters.lavalink.metrics import NODE_LOAD, NODE_PLAYERS, NODE_UP, PLAYERS, PLAYING
 from reprise.adapters.lavalink.nodes import node_load
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ async def check_once(players: Players, *, stall_after: float) -> None:
             detail = f"position stayed at {position} ms for {stall_after:.0f} s"
             await players.reports.failed(audio, audio.playing.entry_id, "no_progress", detail)
     PLAYING.set(playing)
+    PLAYERS.set(sum(1 for audio in players.guilds.values() if audio.player is not None))
     for label, node in players.nodes.nodes.items():
         NODE_UP.labels(label).set(1 if node.available else 0)
         NODE_LOAD.labels(label).set(node_load(node))
