@@ -134,3 +134,33 @@ async def test_duplicate_and_late_track_end_reports_do_not_skip_twice(
         assert queue.current.track.title == "Stays"
         assert [e.track.title for e in queue.history] == ["Ends"]
         assert playing_title(lavalink, GUILD) == "Stays"
+
+
+async def test_after_a_restart_that_lost_the_session_the_guild_rejoins_and_plays_on(
+    bone: Backbone,
+) -> None:
+    server = DevLavalinkServer(dev_config())
+    await server.start()
+    port = server.port
+    specs = [spec_of(server, "a")]
+    async with audio_process(bone, specs):
+        assert (await bone.send(GUILD, c.JoinVoice, channel_id=CHANNEL)).accepted
+        assert (await bone.send(GUILD, c.EnqueueTracks, tracks=[track("Lost", 120_000)])).accepted
+        await wait_for(lambda: playing_title(server, GUILD) == "Lost", "plays")
+        await asyncio.sleep(1.0)
+    await server.die()  # Lavalink restarts too: the session is gone
+    await server.stop()
+    reborn = DevLavalinkServer(dev_config())
+    await reborn.start(port=port)
+    try:
+        async with audio_process(bone, specs) as restarted:
+            await wait_for(lambda: playing_title(reborn, GUILD) == "Lost", "plays again")
+            position = _position(reborn)
+            assert position is not None
+            assert position >= 1_000
+            assert any(m.channel_id == CHANNEL for m in restarted.loopback.requests)
+            queue = await bone.queue(GUILD)
+            assert queue.current is not None
+            assert queue.current.track.title == "Lost"
+    finally:
+        await reborn.stop()

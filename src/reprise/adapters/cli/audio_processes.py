@@ -74,8 +74,10 @@ async def start_audio_over_rabbitmq(
     store: EventStore,
 ) -> AudioProcess:
     """The audio process on RabbitMQ: commands, ui, events, voice and resolve."""
-    commands = await bootstrap.open_command_bus(settings, None)
-    stack.push_async_callback(commands.close)  # type: ignore[attr-defined]
+    from reprise.adapters.rabbitmq.command_bus import RabbitCommandBus
+
+    commands = await RabbitCommandBus.open(connection)  # on the process's one connection
+    stack.push_async_callback(commands.close)
     ui = await bootstrap.open_stream_publisher(connection, "ui")
     stack.push_async_callback(ui.close)
     positions = bootstrap.guild_positions(store, "audio")

@@ -70,6 +70,8 @@ class GuildAudio:
     pushed: bool = False
     last_position: int = -1
     position_moved_at: float = 0.0
+    progress_sent: tuple[UUID | None, bool, bool] | None = None
+    progress_sent_at: float = 0.0
 
     def needs_report(self, entry_id: UUID) -> bool:
         """Whether `entry_id` is current and not yet reported as ended (once per entry)."""

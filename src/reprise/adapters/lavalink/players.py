@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from reprise.domain.values import FilterPreset, QueueEntry
 
 _log = logging.getLogger(__name__)
+PROGRESS_EVERY_S = 15.0
 
 
 class Players:
@@ -238,10 +239,16 @@ class Players:
             )
 
     def _on_player_update(self, player: GuildPlayer) -> None:
+        """Progress for the panel: when the entry, pause or connection changed, else every
+        PROGRESS_EVERY seconds (the panel moves its bar on its own between two)."""
         audio = self.guilds.get(player.guild.id)
         if audio is None:
             return
         entry_id = audio.playing.entry_id if audio.playing is not None else None
+        state, now = (entry_id, audio.paused, player.connected), time.monotonic()
+        if state == audio.progress_sent and now - audio.progress_sent_at < PROGRESS_EVERY_S:
+            return
+        audio.progress_sent, audio.progress_sent_at = state, now
         progress = PlaybackProgress(
             guild_id=audio.guild_id,
             entry_id=entry_id,
