@@ -57,16 +57,16 @@ FULL = Plan(guilds=1_000, warm_up=20.0, seconds=40.0)
 QUICK = Plan(guilds=100, warm_up=8.0, seconds=10.0)
 
 
-async def _measure(process: AudioProcess, latencies: Latencies, plan: Plan) -> list[float]:
+async def _measure(process: AudioProcess, latencies: Latencies, plan: Plan) -> Latencies:
     del process
     await asyncio.sleep(plan.warm_up)
     latencies.recording = True
     await asyncio.sleep(plan.seconds)
     latencies.recording = False
-    return latencies.samples
+    return latencies
 
 
-async def baseline_latency(node: NodeSpec, plan: Plan, rng: Random) -> list[float]:
+async def baseline_latency(node: NodeSpec, plan: Plan, rng: Random) -> Latencies:
     queues, latencies = InMemoryQueues(), Latencies()
     async with baseline_audio(node, queues) as process:
         latencies.watch(process)
@@ -81,7 +81,7 @@ async def baseline_latency(node: NodeSpec, plan: Plan, rng: Random) -> list[floa
     return samples
 
 
-async def reprise_latency(dsn: str, node: NodeSpec, plan: Plan, rng: Random) -> list[float]:
+async def reprise_latency(dsn: str, node: NodeSpec, plan: Plan, rng: Random) -> Latencies:
     latencies = Latencies()
     async with reprise_pipeline(dsn, node) as pipeline:
         latencies.watch(pipeline.process)
@@ -119,12 +119,14 @@ def _row(name: str, samples: list[float], seconds: float) -> list[str]:
 
 
 def section(
-    plan: Plan, ours: list[float], base: list[float], memory: tuple[Memory, Memory]
+    plan: Plan, reprise: Latencies, baseline: Latencies, memory: tuple[Memory, Memory]
 ) -> Section:
     mine, plain = memory
+    ours, base = reprise.samples, baseline.samples
     p99 = percentile(ours, 0.99) * 1000
     rows = [
         _row(f"Reprise ({plan.guilds} guilds)", ours, plan.seconds),
+        _row("  of which: end → AdvanceQueue decided", reprise.decided, plan.seconds),
         _row(f"baseline: in-memory queue ({plan.guilds} guilds)", base, plan.seconds),
     ]
     notes = [
@@ -160,11 +162,11 @@ async def main(plan: Plan) -> None:
     async with AsyncExitStack() as stack:
         node = await stack.enter_async_context(dev_lavalink(stack))
         base = await baseline_latency(node, plan, rng)
-        print(f"baseline: {len(base)} samples, p99 {_ms(base, 0.99)} ms")
+        print(f"baseline: {len(base.samples)} samples, p99 {_ms(base.samples, 0.99)} ms")
     async with AsyncExitStack() as stack:
         node = await stack.enter_async_context(dev_lavalink(stack))
         ours = await reprise_latency(dsn, node, plan, rng)
-        print(f"reprise: {len(ours)} samples, p99 {_ms(ours, 0.99)} ms")
+        print(f"reprise: {len(ours.samples)} samples, p99 {_ms(ours.samples, 0.99)} ms")
     result = section(plan, ours, base, memory)
     if plan is FULL:
         publish(result, await server_facts(dsn))

@@ -9,6 +9,7 @@ Baseline: a plain bot's in-memory list, popped the moment Lavalink says a track 
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import sys
 import time
@@ -43,6 +44,7 @@ from reprise.settings import Settings
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
     from random import Random
+    from uuid import UUID
 
     from reprise.adapters.lavalink.guild_player import GuildAudio
     from reprise.application.voice_messages import UiMessage, VoiceMessage
@@ -80,7 +82,7 @@ async def dev_lavalink(stack: AsyncExitStack) -> AsyncIterator[NodeSpec]:
     args = [reprise, "dev-lavalink", "--port", str(port), "--password", PASSWORD]
     child = await start_child("dev-lavalink", args, {}, "Development Lavalink")
     stack.push_async_callback(child.stop)
-    time.sleep(0.5)  # the line is printed just before the server binds  # noqa: ASYNC251
+    await asyncio.sleep(0.5)  # the line is printed just before the server binds
     yield NodeSpec("dev", "127.0.0.1", port, PASSWORD, secure=False)
 
 
@@ -90,11 +92,18 @@ class Latencies:
 
     ended_at: dict[int, float] = field(default_factory=dict)
     samples: list[float] = field(default_factory=list)
+    decided: list[float] = field(default_factory=list)  # track end → AdvanceQueue's reply
     recording: bool = False
 
     def watch(self, process: AudioProcess) -> None:
         events, players = process._lavalink_events, process.players
-        on_event, push = events.on_event, players.push
+        on_event, push, ended = events.on_event, players.push, players.reports.ended
+
+        async def timed_report(audio: GuildAudio, entry_id: UUID) -> None:
+            await ended(audio, entry_id)
+            started = self.ended_at.get(audio.guild_id)
+            if started is not None and self.recording:
+                self.decided.append(time.perf_counter() - started)
 
         def timed_event(name: str, args: tuple[Any, ...]) -> None:
             if name == "track_end" and args:
@@ -108,6 +117,7 @@ class Latencies:
                 self.samples.append(time.perf_counter() - ended)
 
         events.on_event = timed_event  # type: ignore[method-assign]
+        players.reports.ended = timed_report  # type: ignore[method-assign]
         players.push = timed_push  # type: ignore[method-assign]
 
 

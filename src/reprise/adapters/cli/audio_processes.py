@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reprise.adapters import bootstrap
@@ -12,6 +13,7 @@ from reprise.adapters.inprocess.track_resolver import InProcessTrackResolver
 from reprise.adapters.inprocess.tracking import InMemoryGuildPositions
 from reprise.adapters.inprocess.voice_streams import InProcessStream
 from reprise.adapters.lavalink.audio_process import AudioPorts, AudioProcess
+from reprise.application.voice_messages import UiMessage, VoiceMessage
 
 if TYPE_CHECKING:
     from aio_pika.abc import AbstractRobustConnection
@@ -20,7 +22,6 @@ if TYPE_CHECKING:
     from reprise.adapters.inprocess.event_bus import InProcessEventBus
     from reprise.adapters.lavalink.node_specs import NodeSpec
     from reprise.application.ports import EventStore
-    from reprise.application.voice_messages import UiMessage, VoiceMessage
     from reprise.projections.ports import ReadCache
     from reprise.settings import Settings
 
@@ -92,6 +93,18 @@ async def start_audio_over_rabbitmq(
     return audio
 
 
+@dataclass(frozen=True)
+class InProcessAudio:
+    """The audio process of `reprise up` and its three links to a gateway in the same
+    process: publish forwarded voice updates to `voice`, subscribe to `ui` (taken by the
+    loopback when there is no DISCORD_TOKEN), resolve tracks with `resolver`."""
+
+    process: AudioProcess
+    voice: InProcessStream[VoiceMessage]
+    ui: InProcessStream[UiMessage]
+    resolver: InProcessTrackResolver
+
+
 async def start_audio_in_process(
     settings: Settings,
     core: bootstrap.Core,
@@ -99,7 +112,7 @@ async def start_audio_in_process(
     cache: ReadCache,
     dev_url: str | None,
     stack: AsyncExitStack,
-) -> tuple[AudioProcess, InProcessTrackResolver]:
+) -> InProcessAudio:
     """The audio process inside `reprise up` on the in-process bus. Without Discord, the
     loopback answers its voice requests so the development Lavalink server plays."""
     ui: InProcessStream[UiMessage] = InProcessStream("ui")
@@ -121,4 +134,4 @@ async def start_audio_in_process(
     events.subscribe("audio", audio.handle_event, positions)
     resolver = InProcessTrackResolver()
     resolver.bind(audio.resolve)
-    return audio, resolver
+    return InProcessAudio(audio, voice, ui, resolver)

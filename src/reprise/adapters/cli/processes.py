@@ -164,10 +164,10 @@ async def _in_process(
     stack.push_async_callback(projector.close)
     await projector.catch_up(await projector.low_watermark())
     events.subscribe("projector", projector.handle, InMemoryGuildPositions())
-    audio, _ = await audio_processes.start_audio_in_process(
+    audio = await audio_processes.start_audio_in_process(
         settings, core, events, cache, dev_url, stack
     )
-    out.print(audio_processes.describe(audio))
+    out.print(audio_processes.describe(audio.process))
     relay = await bootstrap.build_relay(settings, core.store, events)
     stack.push_async_callback(relay.close)
     return [relay.run(bootstrap.relay_leadership(core.store)), report_projections(projector, out)]
