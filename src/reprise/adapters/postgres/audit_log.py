@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from reprise.adapters.event_store.sql_filters import numbered, where_clause
@@ -22,6 +23,21 @@ _COLUMNS = (
 )
 
 
+_ENTRY_VALUES = attrgetter(
+    "position",
+    "event_id",
+    "guild_id",
+    "aggregate",
+    "aggregate_id",
+    "version",
+    "action",
+    "summary",
+    "command_id",
+    "occurred_at",
+)
+"""An entry's values in the order of the INSERT's unnest columns."""
+
+
 class PostgresAuditLog:
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
         self._pool = pool
@@ -30,25 +46,7 @@ class PostgresAuditLog:
     async def record(self, entries: Sequence[AuditEntry]) -> None:
         if not entries:
             return
-        columns: list[list[Any]] = [[] for _ in range(10)]
-        for e in entries:
-            for column, value in zip(
-                columns,
-                (
-                    e.position,
-                    e.event_id,
-                    e.guild_id,
-                    e.aggregate,
-                    e.aggregate_id,
-                    e.version,
-                    e.action,
-                    e.summary,
-                    e.command_id,
-                    e.occurred_at,
-                ),
-                strict=True,
-            ):
-                column.append(value)
+        columns = [list(column) for column in zip(*map(_ENTRY_VALUES, entries), strict=True)]
         async with unavailable_on_db_errors():
             await self._pool.execute(
                 f"INSERT INTO {self._s}.audit_log (position, event_id, guild_id, aggregate, "
