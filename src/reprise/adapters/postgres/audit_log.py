@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from reprise.adapters.event_store.sql_filters import numbered, where_clause
@@ -23,21 +22,6 @@ _COLUMNS = (
 )
 
 
-_ENTRY_VALUES = attrgetter(
-    "position",
-    "event_id",
-    "guild_id",
-    "aggregate",
-    "aggregate_id",
-    "version",
-    "action",
-    "summary",
-    "command_id",
-    "occurred_at",
-)
-"""An entry's values in the order of the INSERT's unnest columns."""
-
-
 class PostgresAuditLog:
     def __init__(self, pool: asyncpg.Pool, schema: str) -> None:
         self._pool = pool
@@ -46,7 +30,7 @@ class PostgresAuditLog:
     async def record(self, entries: Sequence[AuditEntry]) -> None:
         if not entries:
             return
-        columns = [list(column) for column in zip(*map(_ENTRY_VALUES, entries), strict=True)]
+        columns = [list(column) for column in zip(*entries, strict=True)]  # entries are rows
         async with unavailable_on_db_errors():
             await self._pool.execute(
                 f"INSERT INTO {self._s}.audit_log (position, event_id, guild_id, aggregate, "
