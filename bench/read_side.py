@@ -159,7 +159,6 @@ async def measure(
 
 async def main() -> None:
     args = _arguments()
-    tune_collector()  # as the `reprise` command does
     dsn = database_url()
     server = await server_facts(dsn)
     print(server.describe())
@@ -184,4 +183,5 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    tune_collector()  # as every `reprise` process does
     asyncio.run(main())

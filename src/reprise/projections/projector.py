@@ -152,9 +152,13 @@ class Projector:
     ) -> ModelUpdate:
         last = new[-1]
         update = ModelUpdate(last.event.originator_id, last.event.originator_version, last.position)
+        writes = update.writes
         for note in new:
-            for write in model.process_event(note.event, state, note.position):
-                update.writes.append(VersionedWrite(note.event.originator_version, write))
+            # The state is the aggregate's after the last event: only that event sees it.
+            seen = state if note is last else None
+            version = note.event.originator_version
+            for write in model.process_event(note.event, seen, note.position):
+                writes.append(VersionedWrite(version, write))
         return update
 
     async def _with_missing(
