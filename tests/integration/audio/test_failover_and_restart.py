@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 
 import pytest
 from prometheus_client import REGISTRY
@@ -164,3 +165,24 @@ async def test_after_a_restart_that_lost_the_session_the_guild_rejoins_and_plays
             assert queue.current.track.title == "Lost"
     finally:
         await reborn.stop()
+
+
+async def test_new_players_go_to_the_least_loaded_node(bone: Backbone) -> None:
+    # One stats message each, at connection: same machine, same load; our players decide.
+    quiet = replace(dev_config(), stats_interval=3_600.0)
+    first, second = DevLavalinkServer(quiet), DevLavalinkServer(quiet)
+    await first.start()
+    await second.start()
+    guilds = [GUILD + n for n in range(6)]
+    try:
+        async with audio_process(bone, [spec_of(first, "one"), spec_of(second, "two")]):
+            for guild in guilds:
+                assert (await bone.send(guild, c.JoinVoice, channel_id=CHANNEL)).accepted
+            await wait_for(
+                lambda: len(first.players()) + len(second.players()) == len(guilds),
+                "every guild has a player",
+            )
+            assert (len(first.players()), len(second.players())) == (3, 3)
+    finally:
+        await first.stop()
+        await second.stop()
