@@ -186,3 +186,28 @@ async def test_new_players_go_to_the_least_loaded_node(bone: Backbone) -> None:
     finally:
         await first.stop()
         await second.stop()
+
+
+async def test_a_guild_idle_in_voice_across_a_lost_session_plays_its_next_track(
+    bone: Backbone,
+) -> None:
+    server = DevLavalinkServer(dev_config())
+    await server.start()
+    port = server.port
+    specs = [spec_of(server, "a")]
+    async with audio_process(bone, specs):
+        assert (await bone.send(GUILD, c.JoinVoice, channel_id=CHANNEL)).accepted
+        await wait_for(lambda: dev_player(server, GUILD) is not None, "in voice, idle")
+        await asyncio.sleep(0.5)  # the read model records the channel
+    await server.die()
+    await server.stop()
+    reborn = DevLavalinkServer(dev_config())
+    await reborn.start(port=port)
+    try:
+        async with audio_process(bone, specs):
+            assert (
+                await bone.send(GUILD, c.EnqueueTracks, tracks=[track("Later", 60_000)])
+            ).accepted
+            await wait_for(lambda: playing_title(reborn, GUILD) == "Later", "plays")
+    finally:
+        await reborn.stop()

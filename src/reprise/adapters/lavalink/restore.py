@@ -74,6 +74,17 @@ class Restorer:
             rejoined.append(guild_id)
         return rejoined
 
+    async def find_channel(self, guild_id: int) -> None:
+        """A guild this process knows no voice channel of (it was in voice before a restart
+        that lost its session): join the channel the read model shows, if any."""
+        audio = self._players.guilds.get(guild_id)
+        if audio is not None and audio.channel_id is not None:
+            return
+        view = await self.now_playing(guild_id)
+        if view is not None and view.voice_channel_id is not None:
+            _log.info("guild %s: rejoining voice channel %s", guild_id, view.voice_channel_id)
+            await self._players.join(guild_id, view.voice_channel_id)
+
 
 def _audio_from(view: NowPlaying, channel_id: int) -> GuildAudio:
     audio = GuildAudio(
