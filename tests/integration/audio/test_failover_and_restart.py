@@ -10,8 +10,10 @@ import pytest
 from prometheus_client import REGISTRY
 
 from reprise.adapters.lavalink.dev_server import DevLavalinkServer
+from reprise.adapters.lavalink.node_specs import NodeSpec
 from reprise.domain import commands as c
 from tests.integration.audio.rig import (
+    PASSWORD,
     Backbone,
     audio_process,
     dev_config,
@@ -211,3 +213,24 @@ async def test_a_guild_idle_in_voice_across_a_lost_session_plays_its_next_track(
             await wait_for(lambda: playing_title(reborn, GUILD) == "Later", "plays")
     finally:
         await reborn.stop()
+
+
+async def test_a_node_down_at_start_is_connected_when_it_comes_up(bone: Backbone) -> None:
+    server = DevLavalinkServer(dev_config())
+    await server.start()
+    port = server.port
+    await server.stop()  # the port is known and nothing listens on it
+    async with audio_process(bone, [_spec(port)]) as audio:
+        assert audio.process.nodes.available() == []
+        late = DevLavalinkServer(dev_config())
+        await late.start(port=port)
+        try:
+            await wait_for(lambda: audio.process.nodes.available() != [], "connected", within=15)
+            assert (await bone.send(GUILD, c.JoinVoice, channel_id=CHANNEL)).accepted
+            await wait_for(lambda: dev_player(late, GUILD) is not None, "a player on it")
+        finally:
+            await late.stop()
+
+
+def _spec(port: int) -> NodeSpec:
+    return NodeSpec(label="late", host="127.0.0.1", port=port, password=PASSWORD, secure=False)
