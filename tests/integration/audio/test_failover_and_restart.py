@@ -103,6 +103,10 @@ async def test_restarting_the_audio_process_continues_the_right_track_and_positi
         assert queue.current is not None
         assert audio.playing.entry_id == queue.current.entry_id
         assert playing_title(lavalink, GUILD) == "Across Restart"
+        kept = dev_player(lavalink, GUILD)
+        assert kept is not None
+        assert kept.playing is not None
+        assert kept.playing.track.user_data == {"reprise_entry_id": str(queue.current.entry_id)}
         position = _position(lavalink)
         assert position is not None
         assert position >= stopped_at + 900

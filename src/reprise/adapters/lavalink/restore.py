@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from reprise.adapters.lavalink.errors import LAVALINK_REFUSED, LAVALINK_UNREACHABLE
-from reprise.adapters.lavalink.guild_player import GuildAudio, Playing
+from reprise.adapters.lavalink.guild_player import GuildAudio, Playing, entry_of
 from reprise.domain.values import FilterPreset
 from reprise.projections import now_playing, stats
 from reprise.projections.views import NowPlaying
@@ -49,8 +49,13 @@ class Restorer:
             await _destroy(node, guild_id)
             return
         audio = _audio_from(view, channel)
-        self._players.adopt(audio, node, payload)
         track = payload.get("track")
+        kept = entry_of(payload)
+        if track and kept is not None and (audio.playing is None or audio.playing.entry_id != kept):
+            # The read model lags behind what this process had played: Lavalink knows better.
+            info = track["info"]
+            audio.playing = Playing(kept, track["encoded"], info["length"], info["isStream"])
+        self._players.adopt(audio, node, payload)
         caught_up = await self._positions.get(guild_id) >= view.position
         if audio.playing is not None and track is None and caught_up:
             # It ended while nobody listened: this process saw it start, and nothing since.
