@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import pytest
 from prometheus_client import REGISTRY
@@ -12,6 +13,9 @@ from prometheus_client import REGISTRY
 from reprise.adapters.lavalink.dev_server import DevLavalinkServer
 from reprise.adapters.lavalink.node_specs import NodeSpec
 from reprise.domain import commands as c
+from reprise.projections import now_playing
+from reprise.projections.views import NowPlaying
+from reprise.projections.writes import ModelUpdate, SetDocument, VersionedWrite
 from tests.integration.audio.rig import (
     PASSWORD,
     Backbone,
@@ -24,6 +28,10 @@ from tests.integration.audio.rig import (
     wait_for,
 )
 from tests.integration.backbone.waiting import until
+
+if TYPE_CHECKING:
+    from reprise.domain.queue import GuildQueue
+    from reprise.domain.values import QueueEntry
 
 GUILD = 833_000_000_000_000_001
 CHANNEL = 833_000_000_000_000_002
@@ -238,3 +246,39 @@ async def test_a_node_down_at_start_is_connected_when_it_comes_up(bone: Backbone
 
 def _spec(port: int) -> NodeSpec:
     return NodeSpec(label="late", host="127.0.0.1", port=port, password=PASSWORD, secure=False)
+
+
+async def test_a_restart_trusts_lavalink_over_a_now_playing_read_model_that_lags(
+    bone: Backbone, lavalink: DevLavalinkServer
+) -> None:
+    specs = [spec_of(lavalink, "a")]
+    tracks = [track("Earlier", 2_000), track("Current", 120_000)]
+    async with audio_process(bone, specs):
+        assert (await bone.send(GUILD, c.JoinVoice, channel_id=CHANNEL)).accepted
+        assert (await bone.send(GUILD, c.EnqueueTracks, tracks=tracks)).accepted
+        await wait_for(lambda: playing_title(lavalink, GUILD) == "Current", "current plays")
+        await asyncio.sleep(0.5)
+    queue = await bone.queue(GUILD)
+    assert queue.current is not None
+    [earlier] = queue.history
+    await _read_model_shows(bone, queue, earlier)  # as if the projector were one track behind
+    async with audio_process(bone, specs) as restarted:
+        audio = restarted.process.players.guilds[GUILD]
+        assert audio.playing is not None
+        assert audio.playing.entry_id == queue.current.entry_id
+        assert (await bone.send(GUILD, c.Seek, position_ms=119_500)).accepted
+        await until(lambda: _idle(bone), within=10, what="the current entry's end reported")
+
+
+async def _read_model_shows(bone: Backbone, queue: GuildQueue, entry: QueueEntry) -> None:
+    current = NowPlaying.model_validate_json(now_playing.render(queue, 1))
+    assert current.entry is not None
+    older = current.entry.model_copy(update={"entry_id": str(entry.entry_id)})
+    view = current.model_copy(update={"entry": older, "encoded": entry.track.encoded})
+    document = SetDocument(now_playing.key(GUILD), view.model_dump_json())
+    version = queue.version + 1
+    update = ModelUpdate(queue.id, version, 1, [VersionedWrite(version, document)])
+    await bone.cache.apply(now_playing.NAME, [update])
+    stale = await bone.cache.document(now_playing.NAME, now_playing.key(GUILD))
+    assert stale is not None
+    assert str(entry.entry_id) in stale
