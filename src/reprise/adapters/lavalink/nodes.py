@@ -130,6 +130,8 @@ class LavalinkNodes:
     async def close(self) -> None:
         for task in list(self._retries):
             task.cancel()
+        # Awaited before the nodes close: a retry between two awaits would open a new session.
+        await asyncio.gather(*self._retries, return_exceptions=True)
         for node in self.nodes.values():
             # mafic may still finish a reconnect it began; it must not reach our state then.
             node.on_sync = None
