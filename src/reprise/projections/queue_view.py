@@ -38,6 +38,7 @@ def render(queue: GuildQueue, position: int) -> QueueView:
         autoplay=queue.autoplay,
         always_on=queue.always_on,
         voice_channel_id=queue.voice_channel_id,
+        dj_role_id=queue.dj_role_id,
         upcoming=[EntryView.of(entry) for entry in queue.upcoming],
         upcoming_total_ms=sum(e.track.length_ms for e in queue.upcoming if not e.track.is_stream),
         history=[EntryView.of(entry) for entry in reversed(queue.history[-HISTORY_SHOWN:])],
