@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from reprise.adapters.rabbitmq.command_consumer import CommandConsumer
     from reprise.adapters.rabbitmq.event_consumer import EventConsumer
     from reprise.adapters.rabbitmq.event_publisher import RabbitEventPublisher
+    from reprise.adapters.rabbitmq.track_resolution import RabbitTrackResolver
+    from reprise.adapters.rabbitmq.voice_streams import RabbitStreamPublisher
     from reprise.application.history import EventHistory
     from reprise.application.messaging import (
         CommandBus,
@@ -249,3 +251,22 @@ async def open_event_history(store: EventStore) -> EventHistory:
     if isinstance(store, SqliteEventStore):
         return await SqliteEventHistory.open(store.path)
     raise ValueError("the in-memory store keeps no history to query")
+
+
+# --- the gateway ↔ audio streams and track resolution (ADR 0007) ----------------------------
+
+
+async def open_stream_publisher(
+    connection: AbstractRobustConnection, stream: str
+) -> RabbitStreamPublisher:
+    """A publisher on `voice` (the gateway's VoiceChannel) or `ui` (the audio's UiChannel)."""
+    from reprise.adapters.rabbitmq.voice_streams import RabbitStreamPublisher
+
+    return await RabbitStreamPublisher.open(connection, stream)
+
+
+async def open_track_resolver(connection: AbstractRobustConnection) -> RabbitTrackResolver:
+    """The gateway's TrackResolver: asks any audio process over the `resolve` queue."""
+    from reprise.adapters.rabbitmq.track_resolution import RabbitTrackResolver
+
+    return await RabbitTrackResolver.open(connection)

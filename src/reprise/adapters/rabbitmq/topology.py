@@ -7,6 +7,8 @@ as `infra/rabbitmq/definitions.json` (`reprise rabbitmq definitions`).
 - `events`: a topic exchange (routing key `<aggregate>.<EventType>`); every consumer group
   binds its own consistent-hash exchange `events.<group>` (hashing the `guild_id` header) with
   its own partition queues, so each group sees every event, in order per guild.
+- `resolve`: one shared quorum queue of track-resolution requests that any audio process
+  serves (competing consumers), answered on direct reply-to; stale requests expire.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ GUILD_HEADER = "guild_id"
 PARTITIONED_STREAMS = ("commands", "voice", "ui")
 EVENTS_EXCHANGE = "events"
 KNOWN_EVENT_GROUPS = ("projector", "audio")
+RESOLVE_QUEUE = "resolve"
+RESOLVE_TTL_MS = 30_000
 
 
 @dataclass(frozen=True)
@@ -102,9 +106,18 @@ def event_group(group: str, partitions: int, patterns: tuple[str, ...] = ("#",))
     return Topology([exchange], queues, bindings + links) + _dead_letters(stream)
 
 
+def resolve_queue() -> Topology:
+    """The shared queue of resolve requests; any audio process serves it.
+
+    Expired requests are dropped (nobody waits for them any more); malformed ones are moved
+    to `resolve.dead` by the server, with the reason."""
+    arguments = {"x-queue-type": "quorum", "x-message-ttl": RESOLVE_TTL_MS}
+    return Topology([], [Queue(RESOLVE_QUEUE, arguments)], []) + _dead_letters(RESOLVE_QUEUE)
+
+
 def core_topology(partitions: int) -> Topology:
     """Everything every process may publish to."""
-    topology = Topology([Exchange(EVENTS_EXCHANGE, "topic")], [], [])
+    topology = Topology([Exchange(EVENTS_EXCHANGE, "topic")], [], []) + resolve_queue()
     for stream in PARTITIONED_STREAMS:
         topology = topology + partitioned_stream(stream, partitions)
     return topology

@@ -1,0 +1,123 @@
+"""The voice and ui streams over RabbitMQ: per-guild order, dead letters, a consumer that
+keeps serving."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import pytest
+
+from reprise.adapters.rabbitmq.dead_letters import REASON_HEADER
+from reprise.adapters.rabbitmq.voice_streams import (
+    RabbitStreamPublisher,
+    start_ui_consumer,
+    start_voice_consumer,
+)
+from reprise.application.voice_messages import (
+    PlaybackProgress,
+    UiMessage,
+    VoiceConnectRequested,
+    VoiceMessage,
+    VoiceServerForwarded,
+    VoiceStateForwarded,
+)
+from tests.integration.backbone.waiting import until
+from tests.integration.voice_transports.conftest import PARTITIONS, dead_letters, publish_raw
+
+if TYPE_CHECKING:
+    from aio_pika.abc import AbstractRobustConnection
+
+pytestmark = pytest.mark.integration
+GUILDS = [101, 202, 303, 404, 505, 606]
+
+
+async def test_voice_messages_arrive_in_order_per_guild(
+    connection: AbstractRobustConnection,
+) -> None:
+    seen: dict[int, list[str]] = defaultdict(list)
+
+    async def handle(message: VoiceMessage) -> None:
+        await asyncio.sleep(0.001 * (message.guild_id % 3))  # guilds interleave
+        seen[message.guild_id].append(
+            message.session_id if message.type == "VoiceStateForwarded" else message.token
+        )
+
+    consumer = await start_voice_consumer(connection, handle, range(PARTITIONS))
+    publisher = await RabbitStreamPublisher.open(connection, "voice")
+    try:
+        for index in range(20):
+            for guild in GUILDS:
+                if index % 2:
+                    await publisher.publish(
+                        VoiceServerForwarded(
+                            guild_id=guild, token=f"t{index}", endpoint="e", channel_id=9
+                        )
+                    )
+                else:
+                    await publisher.publish(
+                        VoiceStateForwarded(guild_id=guild, session_id=f"t{index}", channel_id=9)
+                    )
+        await until(
+            lambda: sum(map(len, seen.values())) == 20 * len(GUILDS),
+            within=10,
+            what=lambda: f"{sum(map(len, seen.values()))} messages handled",
+        )
+        for guild in GUILDS:
+            assert seen[guild] == [f"t{index}" for index in range(20)]
+    finally:
+        await publisher.close()
+        await consumer.stop()
+
+
+async def test_malformed_messages_are_dead_lettered_and_the_consumer_keeps_serving(
+    connection: AbstractRobustConnection,
+) -> None:
+    handled: list[VoiceMessage] = []
+
+    async def handle(message: VoiceMessage) -> None:
+        handled.append(message)
+
+    consumer = await start_voice_consumer(connection, handle, range(PARTITIONS))
+    publisher = await RabbitStreamPublisher.open(connection, "voice")
+    try:
+        await publish_raw(connection, "voice", "7", b"{not json")
+        await publish_raw(connection, "voice", "7", b'{"type": "VoiceStateForwarded"}')
+        await publisher.publish(VoiceStateForwarded(guild_id=7, session_id="s", channel_id=None))
+        await until(lambda: len(handled) == 1, within=10, what="the good message handled")
+        dead = await dead_letters(connection, "voice.dead", 2)
+        reasons = sorted(str((m.headers or {})[REASON_HEADER]) for m in dead)
+        assert all(reason.startswith("malformed_message: ") for reason in reasons)
+        assert any("guild_id" in reason for reason in reasons)
+        assert {m.body for m in dead} == {b"{not json", b'{"type": "VoiceStateForwarded"}'}
+    finally:
+        await publisher.close()
+        await consumer.stop()
+
+
+async def test_a_handler_that_keeps_failing_dead_letters_its_message_only(
+    connection: AbstractRobustConnection,
+) -> None:
+    handled: list[UiMessage] = []
+
+    async def handle(message: UiMessage) -> None:
+        if message.type == "VoiceConnectRequested":
+            raise RuntimeError("the gateway cannot send op 4 now")
+        handled.append(message)
+
+    consumer = await start_ui_consumer(connection, handle, range(PARTITIONS))
+    publisher = await RabbitStreamPublisher.open(connection, "ui")
+    try:
+        await publisher.publish(VoiceConnectRequested(guild_id=8, channel_id=None))
+        progress = PlaybackProgress(
+            guild_id=8, entry_id=None, position_ms=5, paused=False, connected=True
+        )
+        await publisher.publish(progress)
+        await until(lambda: handled == [progress], within=10, what="the progress handled")
+        [dead] = await dead_letters(connection, "ui.dead", 1)
+        reason = str((dead.headers or {})[REASON_HEADER])
+        assert reason.startswith("handler_failed: RuntimeError")
+    finally:
+        await publisher.close()
+        await consumer.stop()
