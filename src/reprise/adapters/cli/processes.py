@@ -6,7 +6,7 @@ import asyncio
 import signal
 from collections.abc import Coroutine
 from contextlib import AsyncExitStack, suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import prometheus_client
 from rich.console import Console
@@ -17,6 +17,9 @@ from reprise.adapters.lavalink.dev_server import DevLavalinkServer, DevServerCon
 from reprise.projections import stats
 from reprise.projections.projector import Projector
 from reprise.settings import Settings
+
+if TYPE_CHECKING:
+    from reprise.adapters.discord.gateway import Gateway
 
 
 async def serve_until_stopped(*work: Coroutine[Any, Any, None]) -> None:
@@ -127,11 +130,12 @@ async def run_everything(settings: Settings, out: Console) -> int:
     async with AsyncExitStack() as stack:
         core = await bootstrap.bootstrap_core(settings)
         stack.push_async_callback(core.close)
+        gateway_runs: list[Gateway] = []
         if settings.amqp_url:
-            work = await _over_rabbitmq(settings, core, stack, out)
+            work = await _over_rabbitmq(settings, core, stack, out, gateway_runs)
             out.print("Commands and events: RabbitMQ.")
         else:
-            work = await _in_process(settings, core, stack, out)
+            work = await _in_process(settings, core, stack, out, gateway_runs)
             out.print("Commands and events: in-process bus.")
         if not settings.lavalink_nodes:
             lavalink = DevLavalinkServer(DevServerConfig())
@@ -139,7 +143,10 @@ async def run_everything(settings: Settings, out: Console) -> int:
             stack.push_async_callback(lavalink.stop)
             out.print(f"Development Lavalink server on {url} (no LAVALINK_NODES set).")
         out.print(f"[bold green]Reprise is up.[/] Event store: {core.description}.")
-        if not settings.discord_token:
+        if settings.discord_token:
+            work.append(gateway_runs.pop().run(settings.discord_token))
+            out.print("Discord gateway: connecting with DISCORD_TOKEN.")
+        else:
             out.print("No DISCORD_TOKEN: the Discord gateway is not started.")
         out.print("Try `reprise console` in another terminal. Ctrl+C stops.")
         await serve_until_stopped(*work)
@@ -148,7 +155,11 @@ async def run_everything(settings: Settings, out: Console) -> int:
 
 
 async def _in_process(
-    settings: Settings, core: bootstrap.Core, stack: AsyncExitStack, out: Console
+    settings: Settings,
+    core: bootstrap.Core,
+    stack: AsyncExitStack,
+    out: Console,
+    gateways: list[Gateway],
 ) -> list[Coroutine[Any, Any, None]]:
     events = bootstrap.event_bus()
     stack.push_async_callback(events.close)
@@ -160,11 +171,17 @@ async def _in_process(
     events.subscribe("projector", projector.handle, InMemoryGuildPositions())
     relay = await bootstrap.build_relay(settings, core.store, events)
     stack.push_async_callback(relay.close)
+    if settings.discord_token:
+        gateways.append(bootstrap.open_gateway_in_process(settings, core, cache, stack)[0])
     return [relay.run(bootstrap.relay_leadership(core.store)), report_projections(projector, out)]
 
 
 async def _over_rabbitmq(
-    settings: Settings, core: bootstrap.Core, stack: AsyncExitStack, out: Console
+    settings: Settings,
+    core: bootstrap.Core,
+    stack: AsyncExitStack,
+    out: Console,
+    gateways: list[Gateway],
 ) -> list[Coroutine[Any, Any, None]]:
     connection = await bootstrap.open_broker(settings)
     stack.push_async_callback(connection.close)
@@ -181,4 +198,26 @@ async def _over_rabbitmq(
     await projector.catch_up(await projector.low_watermark())
     projector_consumer = await bootstrap.start_projector_consumer(settings, projector, connection)
     stack.push_async_callback(projector_consumer.stop)
+    if settings.discord_token:
+        gateways.append(
+            await bootstrap.open_gateway_over_rabbitmq(settings, connection, cache, stack)
+        )
     return [relay.run(bootstrap.relay_leadership(core.store)), report_projections(projector, out)]
+
+
+async def run_gateway(settings: Settings, out: Console) -> int:
+    """`reprise run gateway`: the Discord gateway on RabbitMQ and Redis."""
+    if not settings.discord_token:
+        out.print("[red]DISCORD_TOKEN is not set:[/] the gateway has nothing to connect with.")
+        return 2
+    async with AsyncExitStack() as stack:
+        cache = bootstrap.open_read_cache(settings)
+        stack.push_async_callback(cache.close)
+        connection = await bootstrap.open_broker(settings)
+        stack.push_async_callback(connection.close)
+        gateway = await bootstrap.open_gateway_over_rabbitmq(settings, connection, cache, stack)
+        shards = settings.shard_ids if settings.shard_ids is not None else "all"
+        count = settings.discord_shard_count or "the recommended number"
+        out.print(f"gateway: connecting to Discord; shards {shards} of {count}.")
+        await serve_until_stopped(gateway.run(settings.discord_token))
+    return 0

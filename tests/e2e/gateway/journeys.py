@@ -1,0 +1,51 @@
+"""Helpers the journeys share: waiting, and reading what the system shows."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tests.e2e.gateway.system import System
+    from tests.fakes.discord import FakeDiscord, FakeGuild, RecordedMessage
+
+POLL = 0.02
+
+
+async def eventually(check: Callable[[], bool], within: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"still not true after {within}s")
+        await asyncio.sleep(POLL)
+
+
+async def queue_titles(
+    system: System, guild: FakeGuild, within: float = 5.0
+) -> tuple[str | None, list[str]]:
+    """(current title, upcoming titles) from the queue view, once the projector settled."""
+    last: tuple[str | None, list[str]] | None = None
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        view = await system.reads.queue(guild.id)
+        shown = (
+            (view.current.title if view and view.current else None),
+            [entry.title for entry in view.upcoming] if view else [],
+        )
+        if shown == last or asyncio.get_running_loop().time() > deadline:
+            return shown
+        last = shown
+        await asyncio.sleep(0.2)
+
+
+async def panel_of(discord: FakeDiscord, guild: FakeGuild, title: str) -> RecordedMessage:
+    """The guild's now-playing panel once it shows `title`."""
+
+    def shows(message: RecordedMessage) -> bool:
+        return any(title in str(embed.get("description", "")) for embed in message.embeds) and any(
+            c.startswith("panel:") for c in message.custom_ids
+        )
+
+    return await discord.wait_for_message(guild.text_channel, shows)
