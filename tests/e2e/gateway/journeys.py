@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from tests.e2e.gateway.system import System
-    from tests.fakes.discord import FakeDiscord, FakeGuild, RecordedMessage
+    from tests.fakes.discord import FakeDiscord, FakeGuild, FakeUser, RecordedMessage
 
 POLL = 0.02
 
@@ -49,3 +49,23 @@ async def panel_of(discord: FakeDiscord, guild: FakeGuild, title: str) -> Record
         )
 
     return await discord.wait_for_message(guild.text_channel, shows)
+
+
+def track_url(number: int) -> str:
+    """A track of the development Lavalink catalogue: 2 is Paper Boats, 4 Neon Rain..."""
+    return f"https://www.youtube.com/watch?v=reprise{number:04d}"
+
+
+async def play(user: FakeUser, guild: FakeGuild, *numbers: int) -> None:
+    """`user` runs /play for each catalogue track in turn, each one queued before the next."""
+    for number in numbers:
+        reply = await user.run_slash(guild, "play", query=track_url(number))
+        text = (await reply.wait_for_followup(0)).content
+        if "Queued" not in text:
+            raise AssertionError(f"/play {number} answered {text!r}")
+
+
+async def run(user: FakeUser, guild: FakeGuild, command: str, **options: object) -> str:
+    """Runs a slash command and returns the reply's text."""
+    reply = await user.run_slash(guild, command, **options)
+    return reply.content

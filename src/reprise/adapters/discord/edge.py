@@ -78,6 +78,8 @@ class Edge:
             plan = await self.reads.entitlements(command.guild_id)
             raise Refusal(rejections.rejection_text(rejection, plan))
         version = result.versions.get(str(queue_id(command.guild_id)))
+        if version is not None:
+            self.reads.wrote(command.guild_id, version)
         self.panel.touch(command.guild_id, version)
         return result
 
