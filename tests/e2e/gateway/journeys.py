@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from reprise.projections.views import NowPlaying
     from tests.e2e.gateway.system import System
     from tests.fakes.discord import FakeDiscord, FakeGuild, FakeUser, RecordedMessage
 
@@ -69,3 +70,17 @@ async def run(user: FakeUser, guild: FakeGuild, command: str, **options: object)
     """Runs a slash command and returns the reply's text."""
     reply = await user.run_slash(guild, command, **options)
     return reply.content
+
+
+async def settled(
+    system: System, guild: FakeGuild, check: Callable[[NowPlaying], bool], within: float = 5.0
+) -> NowPlaying:
+    """The now-playing model once `check` holds for it."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        playing = await system.reads.now_playing(guild.id)
+        if playing is not None and check(playing):
+            return playing
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"now playing never matched: {playing}")
+        await asyncio.sleep(POLL)

@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.e2e.gateway.journeys import eventually, play, queue_titles, run
+from tests.e2e.gateway.journeys import eventually, play, queue_titles, run, settled
 
 if TYPE_CHECKING:
     from tests.e2e.gateway.system import System
     from tests.fakes.discord import FakeGuild, FakeUser
 
 pytestmark = pytest.mark.e2e
-# Catalogue numbers: 2 Paper Boats, 3 Glass Harbour, 4 Neon Rain, 5 Midnight Transit, 6 Velvet Static
+# Catalogue numbers: Paper Boats, Glass Harbour, Neon Rain, Midnight Transit, Velvet Static
 PAPER, GLASS, NEON, MIDNIGHT, VELVET = 2, 3, 4, 5, 6
 
 
@@ -44,9 +44,9 @@ async def test_pause_resume_and_seek_reach_the_now_playing_model(
     assert await run(alice, guild, "seek", to="-10") == "⏩ Jumped to 1:43."
     assert (await run(alice, guild, "seek", to="soon")).startswith("`soon` is not a time")
     assert (await run(alice, guild, "seek", to="9:00")).startswith("Cannot seek to 540000 ms")
-    await _settled(system, guild, lambda p: p.paused and p.position_ms == 103_000)
+    await settled(system, guild, lambda p: p.paused and p.position_ms == 103_000)
     assert await run(alice, guild, "resume") == "▶️ Resumed."
-    await _settled(system, guild, lambda p: not p.paused)
+    await settled(system, guild, lambda p: not p.paused)
 
 
 async def test_stop_clears_everything_and_then_nothing_is_playing(
@@ -89,14 +89,14 @@ async def test_loop_modes_are_set_and_shown(
     await play(alice, guild, PAPER)
 
     assert await run(alice, guild, "loop", mode="track") == "🔂 Looping this track."
-    await _settled(system, guild, lambda p: p.loop == "track")
+    await settled(system, guild, lambda p: p.loop == "track")
     assert await run(alice, guild, "loop", mode="queue") == "🔁 Looping the queue."
     assert (
         await run(alice, guild, "loop", mode="queue")
         == "Nothing to change: Already looping: queue."
     )
     assert await run(alice, guild, "loop", mode="off") == "➡️ Loop off."
-    await _settled(system, guild, lambda p: p.loop == "off")
+    await settled(system, guild, lambda p: p.loop == "off")
 
 
 async def test_queue_pages_turn_with_buttons_and_history_lists_played_tracks(
@@ -121,14 +121,3 @@ async def test_queue_pages_turn_with_buttons_and_history_lists_played_tracks(
     history = await alice.run_slash(guild, "history")
     assert "**Neon Rain**" in history.content
     assert history.ephemeral
-
-
-async def _settled(system: System, guild: FakeGuild, check: object) -> None:
-    import asyncio
-
-    for _ in range(100):
-        playing = await system.reads.now_playing(guild.id)
-        if playing is not None and check(playing):  # type: ignore[operator]
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"now playing never matched: {playing}")
