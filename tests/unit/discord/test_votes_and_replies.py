@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from reprise.adapters.discord.playback_position import position_now
 from reprise.adapters.discord.views.panel_render import panel_content, progress_bar
@@ -80,7 +80,7 @@ def test_a_player_report_about_the_current_entry_wins_over_the_read_model() -> N
     playing = _playing()
     assert playing.entry is not None
     report = PlaybackProgress(
-        guild_id=1, entry_id=playing.entry.entry_id, position_ms=60_000, paused=False,
+        guild_id=1, entry_id=UUID(playing.entry.entry_id), position_ms=60_000, paused=False,
         connected=True, sent_at=T0,
     )  # fmt: skip
     stale = report.model_copy(update={"entry_id": uuid4()})
