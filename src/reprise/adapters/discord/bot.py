@@ -34,6 +34,7 @@ class RepriseBot(nextcord.AutoShardedClient):
             shard_ids=shard_ids,
             shard_count=shard_count,
             chunk_guilds_at_startup=False,
+            max_messages=None,  # no message cache: the panel is edited by id
             **options,
         )
         self.router: ComponentRouter | None = None

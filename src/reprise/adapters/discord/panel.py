@@ -71,7 +71,7 @@ class PanelKeeper:
             return
         panel.wanted_version = max(panel.wanted_version, version or 0)
         panel.dirty = True
-        if panel.task is None or panel.task.done():
+        if panel.task is None:
             panel.task = asyncio.create_task(self._keep(guild_id, panel))
 
     def on_progress(self, progress: PlaybackProgress) -> None:
@@ -91,6 +91,8 @@ class PanelKeeper:
             await self._keep_showing(guild_id, panel)
         except Exception:  # the top of a background task: log it, the next touch retries
             _log.exception("panel of guild %s failed", guild_id)
+        finally:
+            panel.task = None  # an idle panel holds no finished task
 
     async def _keep_showing(self, guild_id: int, panel: _Panel) -> None:
         loop = asyncio.get_running_loop()
