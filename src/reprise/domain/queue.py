@@ -66,7 +66,7 @@ class GuildQueue(Aggregate):
 
     @staticmethod
     def upcast_v2_v3(state: dict[str, Any]) -> None:
-        """Version 3 holds the guild's DJ role (ADR 0008)."""
+        """Version 3 holds the guild's DJ role (ADR 0009)."""
         state["dj_role_id"] = None
 
     @staticmethod
@@ -233,7 +233,7 @@ class GuildQueue(Aggregate):
         self.trigger_event(AlwaysOnToggled, enabled=enabled)
 
     def set_dj_role(self, role_id: int | None) -> None:
-        """Choose the role destructive actions need (ADR 0008); None removes the need."""
+        """Choose the role destructive actions need (ADR 0009); None removes the need."""
         if role_id == self.dj_role_id:
             raise errors.AlreadyInState("using that DJ role" if role_id else "without a DJ role")
         self.trigger_event(DjRoleChanged, role_id=role_id)

@@ -74,7 +74,7 @@ async def loop(edge: Edge, interaction: Interaction, mode: str | None) -> str:
 
 
 async def skip(edge: Edge, interaction: Interaction) -> str:
-    """Skips at once for the requester and DJs; others vote (ADR 0008)."""
+    """Skips at once for the requester and DJs; others vote (ADR 0009)."""
     who = listener(interaction)
     view = await edge.reads.queue(who.guild.id)
     current = view.current if view else None

@@ -1,4 +1,4 @@
-"""Who may do what (ADR 0008): share the bot's voice channel; DJs for destructive actions."""
+"""Who may do what (ADR 0009): share the bot's voice channel; DJs for destructive actions."""
 
 from __future__ import annotations
 

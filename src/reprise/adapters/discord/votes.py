@@ -1,4 +1,4 @@
-"""Vote-skip tallies: in memory, for the current entry only (ADR 0008)."""
+"""Vote-skip tallies: in memory, for the current entry only (ADR 0009)."""
 
 from __future__ import annotations
 
