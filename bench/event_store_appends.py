@@ -15,6 +15,7 @@ from bench.append_reprise import BUS, BUS_VOLUME, reprise_bus, reprise_store, se
 from bench.measure import Budget, Measurement
 from bench.postgres import database_url, server_facts
 from bench.report import Section, publish
+from reprise.adapters.collector import tune_collector
 
 TITLE = "Event store appends"
 COMMAND = ".venv/bin/python -m bench.event_store_appends"
@@ -93,4 +94,5 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    tune_collector()  # as every `reprise` process does
     asyncio.run(main())

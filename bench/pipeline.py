@@ -27,6 +27,7 @@ from bench.pipeline_reprise import PARTITIONS, REPLY_WITHIN, reprise_system
 from bench.postgres import database_url, server_facts
 from bench.report import DOCS, publish
 from bench.skeleton import skeleton_system
+from reprise.adapters.collector import tune_collector
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -115,4 +116,5 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    tune_collector()  # as every `reprise` process does
     asyncio.run(main())

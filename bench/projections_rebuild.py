@@ -18,7 +18,7 @@ from reprise.adapters.bootstrap import build_projector
 from reprise.adapters.inprocess.read_cache import InMemoryReadCache
 from reprise.adapters.redis.read_cache import RedisReadCache
 from reprise.projections.aggregate_states import AggregateStates
-from reprise.projections.projector import CATCH_UP_BATCH, Projector
+from reprise.projections.projector import REBUILD_BATCH, Projector
 from reprise.projections.rebuild import rebuild
 from reprise.projections.registry import read_models
 
@@ -67,8 +67,8 @@ class _Enough(Exception):
 class RecordingRedisCache(RedisReadCache):
     """Remembers the generations a rebuild creates, so a cut-short rebuild can be swapped in."""
 
-    def __init__(self, client: aioredis.Redis, prefix: str) -> None:
-        super().__init__(client, prefix)
+    def __init__(self, client: aioredis.Redis, prefix: str, generation_ttl: float = 1.0) -> None:
+        super().__init__(client, prefix, generation_ttl)
         self.generations: dict[str, str] = {}
 
     async def new_generation(self, model: str) -> str:
@@ -85,7 +85,7 @@ class RecordingRedisCache(RedisReadCache):
 async def timed_rebuild(name: str, projector: Projector, events: int | None) -> Measurement:
     """`rebuild(projector)`, timed; cut short after `events` events unless None.
 
-    The measurement's latencies are the batches' durations (CATCH_UP_BATCH events each).
+    The measurement's latencies are the batches' durations (REBUILD_BATCH events each).
     """
     applied, batches = 0, []
     last = started = time.perf_counter()
@@ -108,7 +108,7 @@ def halves(measured: Measurement) -> tuple[float, float]:
     """Events/s over the first and the second half of a rebuild's batches."""
     half = len(measured.latencies) // 2
     first, second = measured.latencies[:half], measured.latencies[half:]
-    return CATCH_UP_BATCH * len(first) / sum(first), CATCH_UP_BATCH * len(second) / sum(second)
+    return REBUILD_BATCH * len(first) / sum(first), REBUILD_BATCH * len(second) / sum(second)
 
 
 async def _empty_audit_log(store: PostgresEventStore) -> None:
@@ -148,7 +148,7 @@ async def read_only(store: PostgresEventStore, events: int | None) -> Measuremen
     position, read = 0, 0
     started = time.perf_counter()
     while events is None or position < events:
-        batch = await store.read_notifications(position, CATCH_UP_BATCH)
+        batch = await store.read_notifications(position, REBUILD_BATCH)
         if not batch:
             break
         position, read = batch[-1].position, read + len(batch)

@@ -18,6 +18,7 @@ from bench.measure import percentile
 from bench.postgres import database_url, server_facts, throwaway_schema
 from bench.queue_streams import BuiltStream, build_stream
 from bench.report import Section, publish
+from reprise.adapters.collector import tune_collector
 from reprise.adapters.event_store.mapping import build_mapper
 from reprise.adapters.event_store.rows import RowMapper
 from reprise.adapters.postgres.event_store import PostgresEventStore
@@ -179,4 +180,5 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    tune_collector()  # as every `reprise` process does
     asyncio.run(main())

@@ -27,6 +27,7 @@ from bench.projections_rebuild import RecordingRedisCache, Run, cpu_timed
 from bench.read_side_report import COMMAND, StoreFacts, cli_section, lookup_section, rebuild_section
 from bench.read_side_seed import seed
 from bench.report import DOCS, publish
+from reprise.adapters.collector import tune_collector
 from reprise.adapters.event_store.mapping import build_mapper
 from reprise.adapters.event_store.rows import RowMapper
 from reprise.adapters.postgres.connection import migrate_database
@@ -182,4 +183,5 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    tune_collector()  # as every `reprise` process does
     asyncio.run(main())

@@ -66,15 +66,21 @@ def _spawn(argv: Sequence[str], env: dict[str, str]) -> float:
     return took
 
 
+STACK_FLOOR = "import typer, rich.table, asyncpg, pydantic_settings"
+"""What any `reprise` command that reads PostgreSQL imports before any of Reprise's own code."""
+
+
 def processes(dsn: str, schema: str, guilds: dict[str, int]) -> list[Timed]:
     """Rounds of every child process in turn, so that each sees the same machine load."""
     variants = [
         Timed("python -c pass (interpreter start)", "—", []),
+        Timed(f"python -c '{STACK_FLOOR}' (the CLI stack's import floor)", "—", []),
         Timed("python -c 'import reprise.adapters.cli.main'", "—", []),
         *(Timed("reprise events list --guild G", label, []) for label in guilds),
     ]
     argvs = [
         [PYTHON, "-c", "pass"],
+        [PYTHON, "-c", STACK_FLOOR],
         [PYTHON, "-c", "import reprise.adapters.cli.main"],
         *([REPRISE, "events", "list", "--guild", str(guild)] for guild in guilds.values()),
     ]

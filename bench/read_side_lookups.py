@@ -1,7 +1,7 @@
 """The gateway's read: a guild's queue view from the Redis read cache, against a plain GET.
 
-Reprise: `RedisReadCache.document("queue_view", "guild:G")` (one EVALSHA of read.lua, which
-resolves the model's current generation and GETs the document) for random guilds of the cache
+Reprise: `RedisReadCache.document("queue_view", "guild:G")` (one GET of the document under the
+model's current generation, which the reader re-reads once a second) for random guilds of the cache
 the rebuild filled. Baseline: a redis-py GET of a key holding the very same document, on a
 client configured as RedisReadCache.connect configures its own (redis.asyncio, decode_responses).
 Each runs sequentially (one task) and with 50 concurrent reader tasks in this one process, the

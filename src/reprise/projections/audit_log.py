@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from reprise.domain import queue_events as q
 from reprise.domain import subscription_events as s
 
 if TYPE_CHECKING:
+    from datetime import datetime
+    from uuid import UUID
+
     from reprise.application.ports import Notification
 
 NAME = "audit_log"
 
 
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    """One audit row; actor and correlation id come from the command that caused it."""
+class AuditEntry(NamedTuple):
+    """One audit row, its fields in the table's column order (a rebuild makes a million, and a
+    tuple is also what the INSERT takes); actor and correlation id come from the command."""
 
     position: int
     event_id: str
@@ -38,16 +38,16 @@ def process_event(notification: Notification) -> AuditEntry:
         "subscription" if isinstance(event, s.SubscriptionEvent | s.SubscriptionOpened) else "queue"
     )
     return AuditEntry(
-        position=notification.position,
-        event_id=f"{event.originator_id}:{event.originator_version}",
-        guild_id=notification.guild_id,
-        aggregate=aggregate,
-        aggregate_id=event.originator_id,
-        version=event.originator_version,
-        action=type(event).__name__,
-        summary=summary(event),
-        command_id=notification.command_id,
-        occurred_at=event.timestamp,
+        notification.position,
+        f"{event.originator_id}:{event.originator_version}",
+        notification.guild_id,
+        aggregate,
+        event.originator_id,
+        event.originator_version,
+        type(event).__name__,
+        summary(event),
+        notification.command_id,
+        event.timestamp,
     )
 
 

@@ -6,6 +6,7 @@ store's notification order (batches), and rebuilding a model into a fresh genera
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from eventsourcing.domain import Aggregate
 
 CATCH_UP_BATCH = 5_000
+REBUILD_BATCH = 50_000  # a rebuild renders each aggregate once per batch: bigger is cheaper
 Progress = Callable[[int, int], None]
 
 
@@ -48,15 +50,28 @@ class Projector:
             aggregate_id: await self.states.after(aggregate_id, notes)
             for aggregate_id, notes in by_aggregate.items()
         }
-        for model in self.models:
-            # One generation for the read and the write: a swap in between must not make an
-            # update computed against the old generation land in the new one.
-            generation = (generations or {}).get(model.name)
-            if generation is None:
-                generation = await self.cache.current_generation(model.name)
-            updates = await self._updates(model, by_aggregate, states, generation)
-            if updates:
-                await self.cache.apply(model.name, updates, generation)
+        await asyncio.gather(
+            *(self._apply_model(model, by_aggregate, states, generations) for model in self.models),
+            self._record_audit(notifications),
+        )
+
+    async def _apply_model(
+        self,
+        model: ReadModel,
+        by_aggregate: dict[UUID, list[Notification]],
+        states: dict[UUID, Aggregate | None],
+        generations: dict[str, str] | None,
+    ) -> None:
+        # One generation for the read and the write: a swap in between must not make an
+        # update computed against the old generation land in the new one.
+        generation = (generations or {}).get(model.name)
+        if generation is None:
+            generation = await self.cache.current_generation(model.name)
+        updates = await self._updates(model, by_aggregate, states, generation)
+        if updates:
+            await self.cache.apply(model.name, updates, generation)
+
+    async def _record_audit(self, notifications: Sequence[Notification]) -> None:
         if self.audit is not None:
             await self.audit.record([audit_log.process_event(n) for n in notifications])
 
@@ -77,17 +92,25 @@ class Projector:
         after: int,
         generations: dict[str, str] | None = None,
         progress: Progress | None = None,
+        batch_size: int = CATCH_UP_BATCH,
     ) -> int:
-        """Apply the store's events after `after` up to its head; returns the last position."""
+        """Apply the store's events after `after` up to its head; returns the last position.
+
+        The next batch is read while the current one is applied (the database works meanwhile).
+        """
         position = after
-        while True:
-            batch = await self.store.read_notifications(position, CATCH_UP_BATCH)
-            if not batch:
-                return position
-            await self.apply_batch(batch, generations)
+        reading = asyncio.ensure_future(self.store.read_notifications(position, batch_size))
+        while batch := await reading:
             position = batch[-1].position
+            reading = asyncio.ensure_future(self.store.read_notifications(position, batch_size))
+            try:
+                await self.apply_batch(batch, generations)
+            except BaseException:
+                reading.cancel()
+                raise
             if progress is not None:
                 progress(len(batch), position)
+        return position
 
     async def _updates(
         self,
@@ -129,9 +152,13 @@ class Projector:
     ) -> ModelUpdate:
         last = new[-1]
         update = ModelUpdate(last.event.originator_id, last.event.originator_version, last.position)
+        writes = update.writes
         for note in new:
-            for write in model.process_event(note.event, state, note.position):
-                update.writes.append(VersionedWrite(note.event.originator_version, write))
+            # The state is the aggregate's after the last event: only that event sees it.
+            seen = state if note is last else None
+            version = note.event.originator_version
+            for write in model.process_event(note.event, seen, note.position):
+                writes.append(VersionedWrite(version, write))
         return update
 
     async def _with_missing(

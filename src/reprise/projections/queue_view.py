@@ -1,11 +1,13 @@
-"""Read model: the queue view per guild."""
+"""Read model: the queue view per guild (`views.QueueView` documents)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from reprise.domain.queue import GuildQueue
-from reprise.projections.views import EntryView, QueueView
+from reprise.projections.entry_fragments import entry_fragment
 from reprise.projections.writes import SetDocument, Write
 
 NAME = "queue_view"
@@ -20,26 +22,30 @@ def key(guild_id: int) -> str:
 def process_event(event: Any, state: Any, position: int) -> list[Write]:
     match state:
         case GuildQueue():
-            return [SetDocument(key(state.guild_id), render(state, position).model_dump_json())]
+            return [SetDocument(key(state.guild_id), render(state, position))]
         case _:
             return []
 
 
-def render(queue: GuildQueue, position: int) -> QueueView:
-    return QueueView(
-        guild_id=queue.guild_id,
-        version=queue.version,
-        position=position,
-        current=EntryView.of(queue.current) if queue.current else None,
-        paused=queue.paused,
-        loop=queue.loop_mode.value,
-        volume=queue.volume,
-        filters=queue.filters.value,
-        autoplay=queue.autoplay,
-        always_on=queue.always_on,
-        voice_channel_id=queue.voice_channel_id,
-        dj_role_id=queue.dj_role_id,
-        upcoming=[EntryView.of(entry) for entry in queue.upcoming],
-        upcoming_total_ms=sum(e.track.length_ms for e in queue.upcoming if not e.track.is_stream),
-        history=[EntryView.of(entry) for entry in reversed(queue.history[-HISTORY_SHOWN:])],
-    )
+def render(queue: GuildQueue, position: int) -> str:
+    """The `QueueView` JSON document, built from cached entry fragments (no model objects)."""
+    upcoming = queue.upcoming
+    return orjson.dumps(
+        {
+            "guild_id": queue.guild_id,
+            "version": queue.version,
+            "position": position,
+            "current": entry_fragment(queue.current) if queue.current else None,
+            "paused": queue.paused,
+            "loop": queue.loop_mode.value,
+            "volume": queue.volume,
+            "filters": queue.filters.value,
+            "autoplay": queue.autoplay,
+            "always_on": queue.always_on,
+            "voice_channel_id": queue.voice_channel_id,
+            "dj_role_id": queue.dj_role_id,
+            "upcoming": [entry_fragment(entry) for entry in upcoming],
+            "upcoming_total_ms": sum(e.track.length_ms for e in upcoming if not e.track.is_stream),
+            "history": [entry_fragment(e) for e in reversed(queue.history[-HISTORY_SHOWN:])],
+        }
+    ).decode()

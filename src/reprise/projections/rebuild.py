@@ -8,7 +8,7 @@ meanwhile reach the new one too, and the version checks make the overlap harmles
 from __future__ import annotations
 
 from reprise.projections.aggregate_states import AggregateStates
-from reprise.projections.projector import Progress, Projector
+from reprise.projections.projector import REBUILD_BATCH, Progress, Projector
 
 
 async def rebuild(projector: Projector, progress: Progress | None = None) -> int:
@@ -22,7 +22,7 @@ async def rebuild(projector: Projector, progress: Progress | None = None) -> int
         models=projector.models,
         states=AggregateStates(projector.store),
     )
-    reached = await fresh.catch_up(0, generations, progress)
+    reached = await fresh.catch_up(0, generations, progress, REBUILD_BATCH)
     replaced = {
         name: await cache.swap(name, generation) for name, generation in generations.items()
     }

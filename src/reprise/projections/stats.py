@@ -16,6 +16,8 @@ PLAYING_GUILDS = "playing_guilds"
 
 
 def process_event(event: Any, state: Any, position: int) -> list[Write]:
+    """Counts every event; `state` (the aggregate after a batch, given with the batch's last
+    event of that aggregate, else None) says whether the guild is playing."""
     writes: list[Write] = [Increment(EVENTS_BY_TYPE, type(event).__name__)]
     match event:
         case TrackStarted():

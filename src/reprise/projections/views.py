@@ -1,18 +1,20 @@
-"""The documents the read models hold, as the gateway and the audio process read them."""
+"""The documents the read models hold, as the gateway and the audio process read them.
+
+These models are the documents' schema: readers parse with them (`model_validate_json`), and
+unknown fields are refused so a renderer and its schema cannot drift apart unnoticed. The
+queue-derived documents are rendered straight to JSON (`queue_view`, `now_playing`) because a
+rebuild renders them hundreds of thousands of times.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
-if TYPE_CHECKING:
-    from reprise.domain.values import QueueEntry
-
 
 class EntryView(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     entry_id: str
     title: str
     author: str
@@ -22,25 +24,11 @@ class EntryView(BaseModel):
     artwork_url: str | None
     requested_by: str
 
-    @classmethod
-    def of(cls, entry: QueueEntry) -> EntryView:
-        track = entry.track
-        return cls(
-            entry_id=str(entry.entry_id),
-            title=track.title,
-            author=track.author,
-            length_ms=track.length_ms,
-            is_stream=track.is_stream,
-            uri=track.uri,
-            artwork_url=track.artwork_url,
-            requested_by=entry.requested_by,
-        )
-
 
 class QueueView(BaseModel):
     """What `/queue` shows: the current entry, settings and the upcoming entries."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     guild_id: int
     version: int
     position: int
@@ -61,7 +49,7 @@ class QueueView(BaseModel):
 class NowPlaying(BaseModel):
     """What the now-playing panel and the audio process need about the current track."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     guild_id: int
     version: int
     position: int
@@ -79,7 +67,7 @@ class NowPlaying(BaseModel):
 
 
 class EntitlementsView(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     guild_id: int
     version: int
     position: int

@@ -103,6 +103,20 @@ class ReadCacheContract:
         await cache.drop("view", previous)
         assert await cache.versions("view", [A]) == {A: 1}
 
+    async def test_a_dropped_generation_takes_no_more_writes(self, cache: ReadCache) -> None:
+        old = await cache.current_generation("view")
+        await cache.apply("view", [update(A, 1, SetDocument("doc", "old"))])
+        fresh = await cache.new_generation("view")
+        await cache.apply("view", [update(A, 1, SetDocument("doc", "new"))], fresh)
+        await cache.swap("view", fresh)
+        await cache.drop("view", old)
+        # A live batch that pinned the old generation before the swap arrives late.
+        await cache.apply("view", [update(B, 1, SetDocument("late", "x"))], old)
+        assert await cache.versions("view", [A, B], old) == {}
+        assert await cache.position("view", old) == 0
+        assert await cache.document("view", "late") is None
+        assert await cache.document("view", "doc") == "new"
+
     async def test_models_do_not_share_keys(self, cache: ReadCache) -> None:
         await cache.apply("one", [update(A, 1, SetDocument("doc", "1"))])
         assert await cache.document("two", "doc") is None
@@ -122,6 +136,37 @@ class TestRedisReadCache(ReadCacheContract):
         cache = RedisReadCache.connect(redis_url(), redis_prefix)
         yield cache
         await cache.close()
+
+    async def test_another_reader_follows_a_swap_once_the_old_generation_is_dropped(
+        self, cache: ReadCache, redis_prefix: str
+    ) -> None:
+        reader = RedisReadCache.connect(redis_url(), redis_prefix, generation_ttl=3_600)
+        try:
+            old = await cache.current_generation("view")
+            await cache.apply("view", [update(A, 1, SetDocument("doc", "old"))])
+            assert await reader.document("view", "doc") == "old"  # remembers the generation
+            fresh = await cache.new_generation("view")
+            await cache.apply("view", [update(A, 1, SetDocument("doc", "new"))], fresh)
+            await cache.swap("view", fresh)
+            assert await reader.document("view", "doc") == "old"  # stale until the drop (TTL)
+            await cache.drop("view", old)
+            assert await reader.document("view", "doc") == "new"
+        finally:
+            await reader.close()
+
+    async def test_a_reader_rereads_the_pointer_after_its_ttl(
+        self, cache: ReadCache, redis_prefix: str
+    ) -> None:
+        reader = RedisReadCache.connect(redis_url(), redis_prefix, generation_ttl=0)
+        try:
+            await cache.apply("view", [update(A, 1, SetDocument("doc", "old"))])
+            assert await reader.document("view", "doc") == "old"
+            fresh = await cache.new_generation("view")
+            await cache.apply("view", [update(A, 1, SetDocument("doc", "new"))], fresh)
+            await cache.swap("view", fresh)
+            assert await reader.document("view", "doc") == "new"
+        finally:
+            await reader.close()
 
     async def test_a_dropped_generation_leaves_no_keys(self, redis_prefix: str) -> None:
         cache = RedisReadCache.connect(redis_url(), redis_prefix)

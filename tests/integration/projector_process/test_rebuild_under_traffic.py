@@ -37,13 +37,6 @@ def status_rows(output: str) -> dict[str, tuple[int, int]]:
     return found
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known issue: the live projector pins a model's generation per batch, so a batch that "
-    "began before the swap can write into the replaced generation after the rebuild dropped it, "
-    "leaving stray keys (the swapped-in models stay correct). Fix: apply.lua should refuse "
-    "writes to a generation that is neither current nor being rebuilt.",
-)
 async def test_a_rebuild_under_live_traffic_swaps_in_models_equal_to_a_fresh_rebuild(
     settings: Settings, processes: Processes, read: ReadSide, rebuilt_prefix: str
 ) -> None:

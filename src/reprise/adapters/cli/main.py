@@ -16,6 +16,7 @@ from reprise.adapters.cli.events import events_app
 from reprise.adapters.cli.projections import projections_app
 from reprise.adapters.cli.replay import replay_app
 from reprise.adapters.cli.runtime import err, out, run, settings
+from reprise.adapters.collector import tune_collector
 from reprise.adapters.rabbitmq.topology import definitions, full_topology
 from reprise.settings import Settings
 
@@ -151,4 +152,5 @@ def migrate() -> None:
 
 
 def main() -> None:
+    tune_collector()
     app()

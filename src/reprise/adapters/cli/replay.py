@@ -25,7 +25,8 @@ def _view(queue: Any) -> dict[str, Any]:
     """The queue view with entries reduced to their titles, to read changes at a glance."""
     if not isinstance(queue, GuildQueue):
         return {}
-    view = render(queue, position=0).model_dump(mode="json", exclude={"position"})
+    view: dict[str, Any] = json.loads(render(queue, position=0))
+    del view["position"]
     view["current"] = view["current"]["title"] if view["current"] else None
     view["upcoming"] = [entry["title"] for entry in view["upcoming"]]
     view["history"] = [entry["title"] for entry in view["history"]]

@@ -90,14 +90,28 @@ class _QueueEntryAsRow(Transcoding):
             t.artwork_url,
         ]
 
+    def __init__(self, limit: int = 50_000) -> None:
+        # Most events that carry an entry (TrackStarted) repeat one decoded before: decode
+        # each row once and share the (immutable) entry. A hit is checked against the whole
+        # row, so an entry id that reappears with other content is decoded afresh.
+        self._decoded: dict[str, tuple[list[Any], QueueEntry]] = {}
+        self._limit = limit
+
     def decode(self, data: list[Any]) -> QueueEntry:
+        known = self._decoded.get(data[0])
+        if known is not None and known[0] == data:
+            return known[1]
+        if len(self._decoded) >= self._limit:
+            self._decoded.clear()
         entry_id, requested_by, requested_at, *track = data
-        return QueueEntry(
+        entry = QueueEntry(
             _uuid_from_hex(entry_id),
             Track(*track),
             requested_by,
             datetime.fromisoformat(requested_at),
         )
+        self._decoded[entry_id] = (data, entry)
+        return entry
 
 
 class _FastJSONTranscoder(JSONTranscoder):

@@ -58,14 +58,19 @@ class InMemoryReadCache:
     def __init__(self) -> None:
         self._current: dict[str, str] = {}
         self._spaces: dict[tuple[str, str], _Space] = {}
+        self._retired: set[tuple[str, str]] = set()
 
     def _space(self, model: str, generation: str | None) -> _Space:
         generation = generation or self._current.get(model, FIRST_GENERATION)
+        if (model, generation) in self._retired:
+            return _Space()  # dropped: reads see nothing, writes are refused
         return self._spaces.setdefault((model, generation), _Space())
 
     async def apply(
         self, model: str, updates: Sequence[ModelUpdate], generation: str | None = None
     ) -> None:
+        if generation is not None and (model, generation) in self._retired:
+            return
         space = self._space(model, generation)
         for update in updates:
             current = space.versions.get(update.aggregate_id, 0)
@@ -113,6 +118,7 @@ class InMemoryReadCache:
         return previous
 
     async def drop(self, model: str, generation: str) -> None:
+        self._retired.add((model, generation))
         self._spaces.pop((model, generation), None)
 
     async def close(self) -> None:

@@ -30,25 +30,7 @@ class PostgresAuditLog:
     async def record(self, entries: Sequence[AuditEntry]) -> None:
         if not entries:
             return
-        columns: list[list[Any]] = [[] for _ in range(10)]
-        for e in entries:
-            for column, value in zip(
-                columns,
-                (
-                    e.position,
-                    e.event_id,
-                    e.guild_id,
-                    e.aggregate,
-                    e.aggregate_id,
-                    e.version,
-                    e.action,
-                    e.summary,
-                    e.command_id,
-                    e.occurred_at,
-                ),
-                strict=True,
-            ):
-                column.append(value)
+        columns = [list(column) for column in zip(*entries, strict=True)]  # entries are rows
         async with unavailable_on_db_errors():
             await self._pool.execute(
                 f"INSERT INTO {self._s}.audit_log (position, event_id, guild_id, aggregate, "
