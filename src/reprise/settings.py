@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+from contextlib import suppress
 from pathlib import Path
 from typing import Self
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_BOT_USER_ID = 170939974227541168  # any id will do without Discord
 
 
 class Settings(BaseSettings):
@@ -44,7 +48,21 @@ class Settings(BaseSettings):
         default=1_000, ge=0, description="lag (events) past which the projector reads the store"
     )
     lavalink_nodes: str | None = Field(
-        default=None, description="Lavalink nodes; the development server is started if unset"
+        default=None,
+        description="Lavalink nodes, `[label=]http[s]://password@host:port`, comma-separated; "
+        "the development server is started if unset",
+    )
+    audio_partitions: str = Field(
+        default="all",
+        description='voice/event partitions this audio process serves: "all" or "0,2"',
+    )
+    bot_user_id: int | None = Field(
+        default=None,
+        gt=0,
+        description="the bot's Discord user id (read from DISCORD_TOKEN if unset)",
+    )
+    audio_stall_seconds: float = Field(
+        default=15.0, gt=0, description="a playing track whose position stays this long failed"
     )
     dev_lavalink_port: int = Field(
         default=2333, ge=0, le=65535, description="port of the development Lavalink server"
@@ -75,9 +93,28 @@ class Settings(BaseSettings):
     @property
     def owned_partitions(self) -> list[int]:
         """The command partitions this core consumes."""
-        if self.core_partitions.strip() == "all":
+        return self._partitions_in(self.core_partitions)
+
+    @property
+    def audio_owned_partitions(self) -> list[int]:
+        """The voice and event partitions this audio process serves."""
+        return self._partitions_in(self.audio_partitions)
+
+    @property
+    def bot_id(self) -> int:
+        """The bot's user id: set, or the first part of a bot token (its id in base64)."""
+        if self.bot_user_id is not None:
+            return self.bot_user_id
+        if self.discord_token:
+            head = self.discord_token.split(".")[0]
+            with suppress(ValueError):
+                return int(base64.b64decode(head + "=" * (-len(head) % 4)).decode())
+        return DEV_BOT_USER_ID
+
+    def _partitions_in(self, text: str) -> list[int]:
+        if text.strip() == "all":
             return list(range(self.partitions))
-        return sorted({int(part) for part in self.core_partitions.split(",") if part.strip()})
+        return sorted({int(part) for part in text.split(",") if part.strip()})
 
     @property
     def shard_ids(self) -> list[int] | None:
@@ -100,10 +137,11 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _partitions_exist(self) -> Self:
-        try:
-            owned = self.owned_partitions
-        except ValueError:
-            raise ValueError('core_partitions must be "all" or numbers like "0,2"') from None
-        if any(not 0 <= p < self.partitions for p in owned):
-            raise ValueError(f"core_partitions must be within 0..{self.partitions - 1}")
+        for name in ("core_partitions", "audio_partitions"):
+            try:
+                owned = self._partitions_in(getattr(self, name))
+            except ValueError:
+                raise ValueError(f'{name} must be "all" or numbers like "0,2"') from None
+            if any(not 0 <= p < self.partitions for p in owned):
+                raise ValueError(f"{name} must be within 0..{self.partitions - 1}")
         return self

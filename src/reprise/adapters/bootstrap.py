@@ -23,6 +23,7 @@ from reprise.adapters.inprocess.tracking import (
     InMemoryTracking,
     LocalLeadership,
 )
+from reprise.adapters.lavalink.node_specs import NodeSpec, parse_nodes
 from reprise.adapters.postgres.audit_log import PostgresAuditLog
 from reprise.adapters.postgres.connection import migrate_database
 from reprise.adapters.postgres.event_store import PostgresEventStore
@@ -45,12 +46,16 @@ from reprise.projections.projector import Projector
 from reprise.projections.registry import read_models
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
     from contextlib import AsyncExitStack
 
     from aio_pika.abc import AbstractRobustConnection
 
     from reprise.adapters.discord.gateway import Gateway, GatewayPorts
+    from reprise.adapters.inprocess.track_resolver import InProcessTrackResolver
     from reprise.adapters.inprocess.voice_streams import InProcessStream
+    from reprise.adapters.lavalink.audio_process import AudioPorts, AudioProcess
+    from reprise.adapters.lavalink.node_sessions import NodeSessions
     from reprise.adapters.rabbitmq.command_consumer import CommandConsumer
     from reprise.adapters.rabbitmq.event_consumer import EventConsumer
     from reprise.adapters.rabbitmq.event_publisher import RabbitEventPublisher
@@ -277,6 +282,75 @@ async def open_track_resolver(connection: AbstractRobustConnection) -> RabbitTra
     return await RabbitTrackResolver.open(connection)
 
 
+# --- the audio process (issue 5) -----------------------------------------------------------
+
+
+def lavalink_node_specs(settings: Settings, dev_url: str | None = None) -> list[NodeSpec]:
+    """LAVALINK_NODES, or the development server this process started at `dev_url`."""
+    if settings.lavalink_nodes:
+        return parse_nodes(settings.lavalink_nodes)
+    if dev_url is None:
+        raise ValueError("LAVALINK_NODES is not set and no development server runs here")
+    from reprise.adapters.lavalink.dev_server.config import DEFAULT_PASSWORD
+
+    host_port = dev_url.split("://", 1)[-1]
+    return parse_nodes(f"dev=http://{DEFAULT_PASSWORD}@{host_port}")
+
+
+def open_node_sessions(settings: Settings) -> NodeSessions:
+    """Where the audio process keeps its Lavalink session ids: Redis, or this process."""
+    from reprise.adapters.lavalink.node_sessions import InMemoryNodeSessions
+
+    if settings.redis_url:
+        from reprise.adapters.redis.node_sessions import RedisNodeSessions
+
+        return RedisNodeSessions.connect(settings.redis_url, settings.redis_prefix)
+    return InMemoryNodeSessions()
+
+
+def build_audio(
+    settings: Settings, specs: list[NodeSpec], ports: AudioPorts, *, instance: str | None = None
+) -> AudioProcess:
+    from reprise.adapters.lavalink.audio_process import AudioConfig, AudioProcess
+
+    partitions = ",".join(str(p) for p in settings.audio_owned_partitions)
+    config = AudioConfig(
+        bot_user_id=settings.bot_id,
+        nodes=specs,
+        instance=instance or f"audio:{partitions}",
+        stall_after=settings.audio_stall_seconds,
+        rejoin_lost=len(settings.audio_owned_partitions) == settings.partitions,
+    )
+    return AudioProcess(config, ports)
+
+
+async def start_audio_consumers(
+    settings: Settings,
+    audio: AudioProcess,
+    connection: AbstractRobustConnection,
+    positions: GuildPositions,
+) -> list[Callable[[], Awaitable[None]]]:
+    """The audio process's consumers: its event partitions, its voice partitions, resolve.
+    Returns their stop functions."""
+    from reprise.adapters.rabbitmq.event_consumer import EventConsumer
+    from reprise.adapters.rabbitmq.track_resolution import ResolveServer
+    from reprise.adapters.rabbitmq.voice_streams import start_voice_consumer
+
+    partitions = settings.audio_owned_partitions
+    events = await EventConsumer.start(
+        connection,
+        "audio",
+        audio.handle_event,
+        RowMapper(build_mapper()),
+        positions,
+        partition_count=settings.partitions,
+        partitions=partitions,
+    )
+    voice = await start_voice_consumer(connection, audio.handle_voice, partitions)
+    resolve = await ResolveServer.start(connection, audio.resolve)
+    return [events.stop, voice.stop, resolve.stop]
+
+
 # --- the Discord gateway (issue 6) -------------------------------------------------------------
 
 
@@ -319,21 +393,20 @@ async def open_gateway_over_rabbitmq(
 
 
 def open_gateway_in_process(
-    settings: Settings, core: Core, cache: ReadCache, stack: AsyncExitStack
-) -> tuple[Gateway, InProcessStream[UiMessage]]:
-    """The gateway beside the core in one process; returns it with the `ui` stream it reads.
-
-    Track resolution answers `ResolverUnavailable` until an audio process in this process
-    binds the resolver (`gateway.edge.resolver`)."""
+    settings: Settings,
+    core: Core,
+    cache: ReadCache,
+    voice: InProcessStream[VoiceMessage],
+    ui: InProcessStream[UiMessage],
+    resolver: InProcessTrackResolver,
+    stack: AsyncExitStack,
+) -> Gateway:
+    """The gateway beside the core and the audio process in one process (`reprise up`): it
+    publishes on the audio process's `voice`, reads its `ui` and resolves through it."""
     from reprise.adapters.discord.gateway import GatewayPorts
-    from reprise.adapters.inprocess.track_resolver import InProcessTrackResolver
-    from reprise.adapters.inprocess.voice_streams import InProcessStream
 
-    voice: InProcessStream[VoiceMessage] = InProcessStream("voice")
-    ui: InProcessStream[UiMessage] = InProcessStream("ui")
-    ports = GatewayPorts(InProcessCommandBus(core.bus), cache, InProcessTrackResolver(), voice)
+    ports = GatewayPorts(InProcessCommandBus(core.bus), cache, resolver, voice)
     gateway = build_gateway(settings, ports)
     ui.subscribe(gateway.on_ui)
     stack.push_async_callback(gateway.close)
-    stack.push_async_callback(ui.close)
-    return gateway, ui
+    return gateway

@@ -11,6 +11,8 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
+from reprise.adapters.lavalink.dev_server.track_codec import encode_track
+from reprise.adapters.lavalink.dev_server.track_payloads import TrackInfo
 from reprise.domain import commands as c
 from reprise.domain.values import QueuePlacement
 
@@ -73,9 +75,17 @@ def _on_off(args: list[str]) -> bool:
 
 
 def _console_track(title: str, length_ms: int) -> c.TrackData:
+    """A made-up track; its encoded form is one the development Lavalink server can play."""
     identifier = "console:" + base64.urlsafe_b64encode(title.encode()).decode()
+    info = TrackInfo(
+        identifier=identifier,
+        author="console",
+        length=length_ms,
+        title=title,
+        source_name="console",
+    )
     return c.TrackData(
-        encoded=identifier,
+        encoded=encode_track(info),
         identifier=identifier,
         title=title,
         author="console",

@@ -77,6 +77,14 @@ def run_relay() -> None:
     run(processes.run_relay(_settings_with_broker(), out))
 
 
+@run_app.command("audio")
+def run_audio() -> None:
+    """Drive Lavalink nodes from the queue's events (needs AMQP_URL and LAVALINK_NODES)."""
+    from reprise.adapters.cli import audio_processes
+
+    run(audio_processes.run_audio(_settings_with_broker(), out))
+
+
 @run_app.command("projector")
 def run_projector() -> None:
     """Keep the read models from RabbitMQ's events, catching up from the store when behind."""

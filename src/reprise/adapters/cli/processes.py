@@ -12,6 +12,7 @@ import prometheus_client
 from rich.console import Console
 
 from reprise.adapters import bootstrap
+from reprise.adapters.cli import audio_processes
 from reprise.adapters.inprocess.tracking import InMemoryGuildPositions
 from reprise.adapters.lavalink.dev_server import DevLavalinkServer, DevServerConfig
 from reprise.projections import stats
@@ -43,14 +44,14 @@ async def serve_until_stopped(*work: Coroutine[Any, Any, None]) -> None:
                 await task
 
 
-def _serve_metrics(settings: Settings, out: Console) -> None:
+def serve_metrics(settings: Settings, out: Console) -> None:
     if settings.metrics_port is not None:
         prometheus_client.start_http_server(settings.metrics_port, addr="127.0.0.1")
         out.print(f"metrics on http://127.0.0.1:{settings.metrics_port}/metrics")
 
 
 async def run_core(settings: Settings, out: Console) -> int:
-    _serve_metrics(settings, out)
+    serve_metrics(settings, out)
     async with AsyncExitStack() as stack:
         core = await bootstrap.bootstrap_core(settings)
         stack.push_async_callback(core.close)
@@ -67,7 +68,7 @@ async def run_core(settings: Settings, out: Console) -> int:
 
 
 async def run_relay(settings: Settings, out: Console) -> int:
-    _serve_metrics(settings, out)
+    serve_metrics(settings, out)
     async with AsyncExitStack() as stack:
         store, description = await bootstrap.open_event_store(settings)
         stack.push_async_callback(store.close)
@@ -98,7 +99,7 @@ async def report_projections(projector: Projector, out: Console, every: float = 
 
 
 async def run_projector(settings: Settings, out: Console) -> int:
-    _serve_metrics(settings, out)
+    serve_metrics(settings, out)
     async with AsyncExitStack() as stack:
         store, description = await bootstrap.open_event_store(settings)
         stack.push_async_callback(store.close)
@@ -130,18 +131,19 @@ async def run_everything(settings: Settings, out: Console) -> int:
     async with AsyncExitStack() as stack:
         core = await bootstrap.bootstrap_core(settings)
         stack.push_async_callback(core.close)
+        dev_url = None
         gateway_runs: list[Gateway] = []
-        if settings.amqp_url:
-            work = await _over_rabbitmq(settings, core, stack, out, gateway_runs)
-            out.print("Commands and events: RabbitMQ.")
-        else:
-            work = await _in_process(settings, core, stack, out, gateway_runs)
-            out.print("Commands and events: in-process bus.")
         if not settings.lavalink_nodes:
             lavalink = DevLavalinkServer(DevServerConfig())
-            url = await lavalink.start("127.0.0.1", settings.dev_lavalink_port)
+            dev_url = str(await lavalink.start("127.0.0.1", settings.dev_lavalink_port))
             stack.push_async_callback(lavalink.stop)
-            out.print(f"Development Lavalink server on {url} (no LAVALINK_NODES set).")
+            out.print(f"Development Lavalink server on {dev_url} (no LAVALINK_NODES set).")
+        if settings.amqp_url:
+            work = await _over_rabbitmq(settings, core, stack, out, dev_url, gateway_runs)
+            out.print("Commands and events: RabbitMQ.")
+        else:
+            work = await _in_process(settings, core, stack, out, dev_url, gateway_runs)
+            out.print("Commands and events: in-process bus.")
         out.print(f"[bold green]Reprise is up.[/] Event store: {core.description}.")
         if settings.discord_token:
             work.append(gateway_runs.pop().run(settings.discord_token))
@@ -159,6 +161,7 @@ async def _in_process(
     core: bootstrap.Core,
     stack: AsyncExitStack,
     out: Console,
+    dev_url: str | None,
     gateways: list[Gateway],
 ) -> list[Coroutine[Any, Any, None]]:
     events = bootstrap.event_bus()
@@ -169,10 +172,18 @@ async def _in_process(
     stack.push_async_callback(projector.close)
     await projector.catch_up(await projector.low_watermark())
     events.subscribe("projector", projector.handle, InMemoryGuildPositions())
+    audio = await audio_processes.start_audio_in_process(
+        settings, core, events, cache, dev_url, stack
+    )
+    out.print(audio_processes.describe(audio.process))
     relay = await bootstrap.build_relay(settings, core.store, events)
     stack.push_async_callback(relay.close)
     if settings.discord_token:
-        gateways.append(bootstrap.open_gateway_in_process(settings, core, cache, stack)[0])
+        gateways.append(
+            bootstrap.open_gateway_in_process(
+                settings, core, cache, audio.voice, audio.ui, audio.resolver, stack
+            )
+        )
     return [relay.run(bootstrap.relay_leadership(core.store)), report_projections(projector, out)]
 
 
@@ -181,6 +192,7 @@ async def _over_rabbitmq(
     core: bootstrap.Core,
     stack: AsyncExitStack,
     out: Console,
+    dev_url: str | None,
     gateways: list[Gateway],
 ) -> list[Coroutine[Any, Any, None]]:
     connection = await bootstrap.open_broker(settings)
@@ -198,10 +210,17 @@ async def _over_rabbitmq(
     await projector.catch_up(await projector.low_watermark())
     projector_consumer = await bootstrap.start_projector_consumer(settings, projector, connection)
     stack.push_async_callback(projector_consumer.stop)
+    specs = bootstrap.lavalink_node_specs(settings, dev_url)
+    audio = await audio_processes.start_audio_over_rabbitmq(
+        settings, specs, connection, cache, stack, core.store
+    )
     if settings.discord_token:
         gateways.append(
             await bootstrap.open_gateway_over_rabbitmq(settings, connection, cache, stack)
         )
+    else:
+        await audio_processes.start_loopback_over_rabbitmq(settings, connection, stack)
+    out.print(audio_processes.describe(audio))
     return [relay.run(bootstrap.relay_leadership(core.store)), report_projections(projector, out)]
 
 
