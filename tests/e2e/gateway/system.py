@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reprise.adapters import bootstrap
+from reprise.adapters.cli.audio_processes import start_audio_over_rabbitmq
 from reprise.adapters.discord.gateway import Gateway
 from reprise.adapters.discord.reads import ReadModels
 from reprise.adapters.lavalink.dev_server import DevLavalinkServer, DevServerConfig
@@ -25,6 +26,9 @@ from tests.services import redis_url
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
+    from aio_pika.abc import AbstractRobustConnection
+
+    from reprise.application.ports import EventStore
     from tests.fakes.discord import FakeDiscord
 
 TOKEN = "fake-token-for-reprise-gateway-tests"  # noqa: S105 - only the stand-in checks it
@@ -56,40 +60,55 @@ class Services:
 @dataclass(frozen=True)
 class System:
     gateway: Gateway
-    audio: AudioStandIn
+    standin: AudioStandIn | None
     reads: ReadModels
     ui: UiChannel
+
+    @property
+    def audio(self) -> AudioStandIn:
+        """The audio stand-in (journeys that run the real audio process have none)."""
+        assert self.standin is not None, "this journey runs the real audio process"
+        return self.standin
 
 
 @asynccontextmanager
 async def running_system(
-    discord: FakeDiscord, services: Services, **overrides: object
+    discord: FakeDiscord, services: Services, *, real_audio: bool = False, **overrides: object
 ) -> AsyncIterator[System]:
-    settings = services.settings(**overrides)
+    """With `real_audio`, the audio process of issue 5 (mafic against the development Lavalink
+    server) instead of the stand-in."""
+    settings = services.settings(bot_user_id=discord.bot.id, **overrides)
     async with AsyncExitStack() as stack:
-        connection = await _backbone(settings, stack)
+        connection, store = await _backbone(settings, stack)
         cache = bootstrap.open_read_cache(settings)
         stack.push_async_callback(cache.close)
         lavalink = DevLavalinkServer(DevServerConfig())
-        lavalink_url = await lavalink.start("127.0.0.1", 0)
+        lavalink_url = str(await lavalink.start("127.0.0.1", 0))
         stack.push_async_callback(lavalink.stop)
         ui = await open_ui_publisher(connection)
-        audio_commands = await RabbitCommandBus.open(connection)
-        stack.push_async_callback(audio_commands.close)
-        audio = AudioStandIn(str(lavalink_url), DevServerConfig().password, ui, audio_commands)
-        await audio.start(connection, PARTITIONS, stack)
+        standin = None
+        if real_audio:
+            specs = bootstrap.lavalink_node_specs(settings, lavalink_url)
+            await start_audio_over_rabbitmq(settings, specs, connection, cache, stack, store)
+        else:
+            audio_commands = await RabbitCommandBus.open(connection)
+            stack.push_async_callback(audio_commands.close)
+            standin = AudioStandIn(lavalink_url, DevServerConfig().password, ui, audio_commands)
+            await standin.start(connection, PARTITIONS, stack)
         gateway = await bootstrap.open_gateway_over_rabbitmq(settings, connection, cache, stack)
         running = await gateway.start(TOKEN)
         await discord.wait_for_commands(*COMMANDS)
         try:
-            yield System(gateway, audio, ReadModels(cache), ui)
+            yield System(gateway, standin, ReadModels(cache), ui)
         finally:
             await gateway.close()
             with suppress(asyncio.CancelledError):
                 await asyncio.wait_for(running, 5.0)
 
 
-async def _backbone(settings: Settings, stack: AsyncExitStack):  # type: ignore[no-untyped-def]
+async def _backbone(
+    settings: Settings, stack: AsyncExitStack
+) -> tuple[AbstractRobustConnection, EventStore]:
     core = await bootstrap.bootstrap_core(settings)
     stack.push_async_callback(core.close)
     connection = await bootstrap.open_broker(settings)
@@ -107,7 +126,7 @@ async def _backbone(settings: Settings, stack: AsyncExitStack):  # type: ignore[
     stack.push_async_callback(projector.close)
     projecting = await bootstrap.start_projector_consumer(settings, projector, connection)
     stack.push_async_callback(projecting.stop)
-    return connection
+    return connection, core.store
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:

@@ -36,6 +36,7 @@ class _Panel:
     shown: PanelContent | None = None
     last_edit: float = -1e9
     wanted_version: int = 0
+    wanted_entry: str | None = None
     progress: PlaybackProgress | None = None
     dirty: bool = False
     task: asyncio.Task[None] | None = field(default=None, repr=False)
@@ -69,7 +70,9 @@ class PanelKeeper:
         panel = self._panels.get(guild_id)
         if panel is None:
             return
-        panel.wanted_version = max(panel.wanted_version, version or 0)
+        if version is not None:
+            panel.wanted_version = max(panel.wanted_version, version)
+            panel.wanted_entry = None  # our own command: its version says enough
         panel.dirty = True
         if panel.task is None:
             panel.task = asyncio.create_task(self._keep(guild_id, panel))
@@ -78,6 +81,7 @@ class PanelKeeper:
         panel = self._panels.get(progress.guild_id)
         if panel is not None:
             panel.progress = progress
+            panel.wanted_entry = str(progress.entry_id) if progress.entry_id else None
             self.touch(progress.guild_id)
 
     async def close(self) -> None:
@@ -99,7 +103,7 @@ class PanelKeeper:
         while panel.dirty:
             panel.dirty = False
             await asyncio.sleep(max(0.0, panel.last_edit + self._interval - loop.time()))
-            playing = await self._caught_up(guild_id, panel.wanted_version)
+            playing = await self._caught_up(guild_id, panel.wanted_version, panel.wanted_entry)
             content = panel_content(playing, position_now(playing, panel.progress))
             if content == panel.shown:
                 continue
@@ -109,13 +113,17 @@ class PanelKeeper:
                 _log.warning("panel of guild %s not updated: %s", guild_id, error)
             panel.last_edit = loop.time()
 
-    async def _caught_up(self, guild_id: int, version: int) -> NowPlaying | None:
-        """The now-playing document once it reflects `version` (or after a short wait)."""
+    async def _caught_up(
+        self, guild_id: int, version: int, entry_id: str | None
+    ) -> NowPlaying | None:
+        """The now-playing document once it reflects `version` and the entry the player last
+        reported (a track the audio process moved on to), or after a short wait."""
         deadline = asyncio.get_running_loop().time() + self._wait
         while True:
             playing = await self._reads.now_playing(guild_id)
-            fresh = playing is not None and playing.version >= version
-            if fresh or asyncio.get_running_loop().time() >= deadline:
+            if _reflects(playing, version, entry_id):
+                return playing
+            if asyncio.get_running_loop().time() >= deadline:
                 return playing
             await asyncio.sleep(_POLL)
 
@@ -139,3 +147,9 @@ class PanelKeeper:
         finally:
             forget_view(view)
         panel.shown = content
+
+
+def _reflects(playing: NowPlaying | None, version: int, entry_id: str | None) -> bool:
+    if playing is None or playing.version < version:
+        return False
+    return entry_id is None or (playing.entry is not None and playing.entry.entry_id == entry_id)
