@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.e2e.gateway.journeys import panel_of, queue_titles, run, settled, track_url
+from tests.e2e.gateway.journeys import eventually, panel_of, queue_titles, run, settled, track_url
 from tests.e2e.gateway.system import running_system
 
 if TYPE_CHECKING:
@@ -101,3 +101,20 @@ async def _after_ends(
 
 def _title(playing: NowPlaying) -> str | None:
     return playing.entry.title if playing.entry else None
+
+
+async def test_kicked_by_an_admin_the_queue_leaves_voice_and_play_rejoins(
+    discord: FakeDiscord, guild: FakeGuild, alice: FakeUser, playing: System
+) -> None:
+    await alice.join_voice()
+    await _play(alice, guild, TONE_5S)
+    await settled(playing, guild, lambda p: p.voice_channel_id == guild.voice_channel.id)
+    joins = len([r for r in discord.voice_requests if r.channel_id is not None])
+
+    guild.state.set_voice_state(discord.bot.id, None, "kicked-by-admin")
+
+    await settled(playing, guild, lambda p: p.voice_channel_id is None, within=10.0)
+    await _play(alice, guild, TONE_2S)
+    await settled(playing, guild, lambda p: p.voice_channel_id == guild.voice_channel.id)
+    await eventually(lambda: guild.bot_voice_channel_id() == guild.voice_channel.id)
+    assert len([r for r in discord.voice_requests if r.channel_id is not None]) > joins
