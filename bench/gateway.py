@@ -14,24 +14,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import json
+import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from tests.fakes.discord import FakeDiscord, nextcord_pointed_at
+import nextcord
+import nextcord.http
 
-from bench.gateway_load import ReplyClock, collect, gateway_bytes, offer, percentile, warm_up
-from bench.gateway_systems import TOKEN, baseline_bot, populate, reprise_gateway
+from bench.gateway_load import Outcome, gateway_bytes, percentile
+from bench.gateway_systems import baseline_bot, reprise_gateway
 from bench.report import DOCS, Section, publish
 
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
-
-    import nextcord
-
-    from bench.gateway_load import Outcome
 
 COMMAND = ".venv/bin/python -m bench.gateway"
 GUILDS = (10, 100, 1_000)
@@ -42,22 +41,45 @@ PANEL_EDIT_INTERVAL = 2.0
 
 async def measure(system: str, guilds: int, seconds: float) -> tuple[Outcome, int, int]:
     """(outcome, warm-up failures, traced gateway bytes after warm-up)."""
-    async with FakeDiscord(token=TOKEN, heartbeat_interval=5.0) as discord:
-        discord.interactions.callback_deadline = 30.0  # we count late replies ourselves
-        with nextcord_pointed_at(discord):
-            listeners = populate(discord, guilds)
-            clock = ReplyClock(discord)
+    stand_in = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.gateway_discord", str(guilds),
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    previous = nextcord.http.Route.BASE
+    try:
+        nextcord.http.Route.BASE = (await _hear(stand_in))["api_base"]
+        gc.collect()
+        tracemalloc.start(25)
+        async with _system(system):
+            failures = int((await _ask(stand_in, "warm"))["failures"])
+            await asyncio.sleep(PANEL_EDIT_INTERVAL + 0.5)
             gc.collect()
-            tracemalloc.start(25)
-            async with _system(system) as _bot:
-                await discord.wait_for_commands("play", "pause", "resume", within=30.0)
-                failures = await warm_up(listeners)
-                await asyncio.sleep(PANEL_EDIT_INTERVAL + 0.5)
-                gc.collect()
-                traced = gateway_bytes(tracemalloc.take_snapshot())
-                tracemalloc.stop()
-                outcome = await collect(await offer(listeners, seconds, 1.0), clock)
+            traced = gateway_bytes(tracemalloc.take_snapshot())
+            tracemalloc.stop()
+            result = await _ask(stand_in, f"load {seconds}")
+    finally:
+        nextcord.http.Route.BASE = previous
+        if stand_in.returncode is None:
+            stand_in.kill()
+        await stand_in.wait()
+    outcome = Outcome(list(result["latencies_ms"]), dict(result["errors"]), int(result["offered"]))
     return outcome, failures, traced
+
+
+async def _hear(process: asyncio.subprocess.Process) -> dict[str, Any]:
+    assert process.stdout is not None
+    line = await process.stdout.readline()
+    if not line:
+        raise RuntimeError("the Discord stand-in process ended")
+    answer: dict[str, Any] = json.loads(line)
+    return answer
+
+
+async def _ask(process: asyncio.subprocess.Process, request: str) -> dict[str, Any]:
+    assert process.stdin is not None
+    process.stdin.write(f"{request}\n".encode())
+    await process.stdin.drain()
+    return await _hear(process)
 
 
 def _system(name: str) -> AbstractAsyncContextManager[nextcord.Client]:
@@ -130,9 +152,10 @@ async def main() -> None:
     started = time.perf_counter()
     rows, worst, notes = await run(seconds, counts)
     notes = [
-        "Both systems log in to the Discord stand-in (tests/fakes/discord), which runs in the "
-        "benchmark process, as does everything else: one event loop on a 2-core machine shared "
-        "with other work. Reprise's gateway runs on the embedded default backend (in-memory "
+        "Both systems log in to the Discord stand-in (tests/fakes/discord), which runs in a "
+        "process of its own (bench/gateway_discord.py: guilds, the load generator and the "
+        "reply clock); the bot under test runs in the benchmark process, on a 2-core machine "
+        "shared with other work. Reprise's gateway runs on the embedded default backend (in-memory "
         "event store, in-process bus, relay and projector, in-memory read cache): these are "
         "the gateway's figures; the backbone has its own (Command pipeline).",
         f"Each guild: one member in voice; /play once (warm-up), then /pause and /resume "
