@@ -43,7 +43,7 @@ async def measure(system: str, guilds: int, seconds: float) -> tuple[Outcome, in
     """(outcome, warm-up failures, traced gateway bytes after warm-up)."""
     stand_in = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.gateway_discord", str(guilds),
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 24,
     )  # fmt: skip
     previous = nextcord.http.Route.BASE
     try:

@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     panel_edit_interval: float = Field(
         default=2.0, ge=0, description="least seconds between two edits of a now-playing panel"
     )
+    panel_edits_per_second: float = Field(
+        default=30.0, gt=0, description="panel edits per second across all guilds of a gateway"
+    )
     snapshot_interval: int = Field(default=100, ge=1, description="events between snapshots")
     aggregate_cache_size: int = Field(
         default=10_000, ge=0, description="aggregates the core keeps in memory"

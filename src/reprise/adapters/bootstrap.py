@@ -362,6 +362,7 @@ def build_gateway(settings: Settings, ports: GatewayPorts) -> Gateway:
     options = GatewayOptions(
         idle_leave_after=settings.voice_idle_timeout,
         panel_edit_interval=settings.panel_edit_interval,
+        panel_edits_per_second=settings.panel_edits_per_second,
     )
     return Gateway(
         ports, options, shard_ids=settings.shard_ids, shard_count=settings.discord_shard_count

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
+from reprise.adapters.discord.edit_budget import EditBudget
 from reprise.adapters.discord.playback_position import position_now
 from reprise.adapters.discord.views.panel_render import panel_content, progress_bar
 from reprise.adapters.discord.views.rejections import rejection_text
@@ -104,3 +106,11 @@ def test_a_progress_bar_fills_with_the_position() -> None:
     assert progress_bar(0, 100_000).startswith("🔘")
     assert progress_bar(100_000, 100_000).split(" ")[0].endswith("🔘")
     assert progress_bar(5_000, 0) == "🔴 live"
+
+
+async def test_panel_edits_are_paced_across_all_guilds() -> None:
+    budget = EditBudget(per_second=50.0)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await asyncio.gather(*(budget.take() for _ in range(11)))
+    assert loop.time() - started >= 10 / 50.0 - 0.01

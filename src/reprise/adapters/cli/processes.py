@@ -229,6 +229,9 @@ async def run_gateway(settings: Settings, out: Console) -> int:
     if not settings.discord_token:
         out.print("[red]DISCORD_TOKEN is not set:[/] the gateway has nothing to connect with.")
         return 2
+    if not settings.redis_url:
+        out.print("[red]REDIS_URL is not set:[/] the gateway reads the projector's read models.")
+        return 2
     async with AsyncExitStack() as stack:
         cache = bootstrap.open_read_cache(settings)
         stack.push_async_callback(cache.close)

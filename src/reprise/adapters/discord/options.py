@@ -14,6 +14,7 @@ class GatewayOptions:
     resolve_within: float = 8.0
     idle_leave_after: float = 300.0
     panel_edit_interval: float = 2.0
+    panel_edits_per_second: float = 30.0
     panel_projection_wait: float = 2.0
     search_results: int = 5
     search_menu_ttl: float = 300.0

@@ -1,8 +1,9 @@
 """The now-playing panel: one message per guild, kept up to date, edits coalesced.
 
 A guild's panel lives in the text channel where `/play` was last used. Every accepted command
-and every `PlaybackProgress` marks it dirty; at most one edit per `interval` goes out, showing
-the now-playing read model once it has caught up with the command that changed it.
+and every `PlaybackProgress` marks it dirty; at most one edit per `interval` goes out, within the
+bot-wide `EditBudget`, showing the now-playing read model once it has caught up with the command
+that changed it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 import nextcord
 
 from reprise.adapters.discord.edge import forget_view
+from reprise.adapters.discord.edit_budget import EditBudget
 from reprise.adapters.discord.playback_position import position_now
 from reprise.adapters.discord.views.components import panel_buttons
 from reprise.adapters.discord.views.panel_render import PanelContent, panel_content
@@ -49,6 +51,7 @@ class PanelKeeper:
         self._client = client
         self._reads = reads
         self._interval = options.panel_edit_interval
+        self._budget = EditBudget(options.panel_edits_per_second)
         self._wait = options.panel_projection_wait
         self._panels: dict[int, _Panel] = {}
 
@@ -103,6 +106,7 @@ class PanelKeeper:
         while panel.dirty:
             panel.dirty = False
             await asyncio.sleep(max(0.0, panel.last_edit + self._interval - loop.time()))
+            await self._budget.take()
             playing = await self._caught_up(guild_id, panel.wanted_version, panel.wanted_entry)
             content = panel_content(playing, position_now(playing, panel.progress))
             if content == panel.shown:
