@@ -92,7 +92,8 @@ async def _after_ends(
     deadline = asyncio.get_running_loop().time() + within
     while True:
         view = await system.reads.queue(guild.id)
-        if view is not None and len(view.history) >= seen + ends:
+        # The projector may show the moment between one track's end and the next one's start.
+        if view is not None and len(view.history) >= seen + ends and view.current is not None:
             return view
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"{ends} track end(s) did not happen within {within}s: {view}")
