@@ -22,6 +22,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.queue_load
 	$(BIN)/python -m bench.pipeline
 	$(BIN)/python -m bench.read_side
+	$(BIN)/python -m bench.audio
 
 $(STAMP): pyproject.toml
 	python3.12 -m venv $(VENV)

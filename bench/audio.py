@@ -34,6 +34,7 @@ from bench.audio_system import (
 from bench.measure import percentile
 from bench.postgres import database_url, server_facts
 from bench.report import Section, publish
+from reprise.adapters.collector import tune_collector
 from reprise.domain import commands as c
 
 if TYPE_CHECKING:
@@ -181,4 +182,5 @@ def _scratch() -> Path:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="100 guilds, short windows")
+    tune_collector()  # as every `reprise` process does
     asyncio.run(main(QUICK if parser.parse_args().quick else FULL))

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import pytest
 from prometheus_client import REGISTRY
 
 from reprise.adapters.lavalink.dev_server import DevLavalinkServer
+from reprise.adapters.lavalink.node_specs import NodeSpec
 from reprise.domain import commands as c
+from reprise.projections import now_playing
+from reprise.projections.views import NowPlaying
+from reprise.projections.writes import ModelUpdate, SetDocument, VersionedWrite
 from tests.integration.audio.rig import (
+    PASSWORD,
     Backbone,
     audio_process,
     dev_config,
@@ -21,6 +28,10 @@ from tests.integration.audio.rig import (
     wait_for,
 )
 from tests.integration.backbone.waiting import until
+
+if TYPE_CHECKING:
+    from reprise.domain.queue import GuildQueue
+    from reprise.domain.values import QueueEntry
 
 GUILD = 833_000_000_000_000_001
 CHANNEL = 833_000_000_000_000_002
@@ -100,6 +111,10 @@ async def test_restarting_the_audio_process_continues_the_right_track_and_positi
         assert queue.current is not None
         assert audio.playing.entry_id == queue.current.entry_id
         assert playing_title(lavalink, GUILD) == "Across Restart"
+        kept = dev_player(lavalink, GUILD)
+        assert kept is not None
+        assert kept.playing is not None
+        assert kept.playing.track.user_data == {"reprise_entry_id": str(queue.current.entry_id)}
         position = _position(lavalink)
         assert position is not None
         assert position >= stopped_at + 900
@@ -164,3 +179,106 @@ async def test_after_a_restart_that_lost_the_session_the_guild_rejoins_and_plays
             assert queue.current.track.title == "Lost"
     finally:
         await reborn.stop()
+
+
+async def test_new_players_go_to_the_least_loaded_node(bone: Backbone) -> None:
+    # One stats message each, at connection: same machine, same load; our players decide.
+    quiet = replace(dev_config(), stats_interval=3_600.0)
+    first, second = DevLavalinkServer(quiet), DevLavalinkServer(quiet)
+    await first.start()
+    await second.start()
+    guilds = [GUILD + n for n in range(6)]
+    try:
+        async with audio_process(bone, [spec_of(first, "one"), spec_of(second, "two")]):
+            for guild in guilds:
+                assert (await bone.send(guild, c.JoinVoice, channel_id=CHANNEL)).accepted
+            await wait_for(
+                lambda: len(first.players()) + len(second.players()) == len(guilds),
+                "every guild has a player",
+            )
+            assert (len(first.players()), len(second.players())) == (3, 3)
+    finally:
+        await first.stop()
+        await second.stop()
+
+
+async def test_a_guild_idle_in_voice_across_a_lost_session_plays_its_next_track(
+    bone: Backbone,
+) -> None:
+    server = DevLavalinkServer(dev_config())
+    await server.start()
+    port = server.port
+    specs = [spec_of(server, "a")]
+    async with audio_process(bone, specs):
+        assert (await bone.send(GUILD, c.JoinVoice, channel_id=CHANNEL)).accepted
+        await wait_for(lambda: dev_player(server, GUILD) is not None, "in voice, idle")
+        await asyncio.sleep(0.5)  # the read model records the channel
+    await server.die()
+    await server.stop()
+    reborn = DevLavalinkServer(dev_config())
+    await reborn.start(port=port)
+    try:
+        async with audio_process(bone, specs):
+            assert (
+                await bone.send(GUILD, c.EnqueueTracks, tracks=[track("Later", 60_000)])
+            ).accepted
+            await wait_for(lambda: playing_title(reborn, GUILD) == "Later", "plays")
+    finally:
+        await reborn.stop()
+
+
+async def test_a_node_down_at_start_is_connected_when_it_comes_up(bone: Backbone) -> None:
+    server = DevLavalinkServer(dev_config())
+    await server.start()
+    port = server.port
+    await server.stop()  # the port is known and nothing listens on it
+    async with audio_process(bone, [_spec(port)]) as audio:
+        assert audio.process.nodes.available() == []
+        late = DevLavalinkServer(dev_config())
+        await late.start(port=port)
+        try:
+            await wait_for(lambda: audio.process.nodes.available() != [], "connected", within=15)
+            assert (await bone.send(GUILD, c.JoinVoice, channel_id=CHANNEL)).accepted
+            await wait_for(lambda: dev_player(late, GUILD) is not None, "a player on it")
+        finally:
+            await late.stop()
+
+
+def _spec(port: int) -> NodeSpec:
+    return NodeSpec(label="late", host="127.0.0.1", port=port, password=PASSWORD, secure=False)
+
+
+async def test_a_restart_trusts_lavalink_over_a_now_playing_read_model_that_lags(
+    bone: Backbone, lavalink: DevLavalinkServer
+) -> None:
+    specs = [spec_of(lavalink, "a")]
+    tracks = [track("Earlier", 2_000), track("Current", 120_000)]
+    async with audio_process(bone, specs):
+        assert (await bone.send(GUILD, c.JoinVoice, channel_id=CHANNEL)).accepted
+        assert (await bone.send(GUILD, c.EnqueueTracks, tracks=tracks)).accepted
+        await wait_for(lambda: playing_title(lavalink, GUILD) == "Current", "current plays")
+        await asyncio.sleep(0.5)
+    queue = await bone.queue(GUILD)
+    assert queue.current is not None
+    [earlier] = queue.history
+    await _read_model_shows(bone, queue, earlier)  # as if the projector were one track behind
+    async with audio_process(bone, specs) as restarted:
+        audio = restarted.process.players.guilds[GUILD]
+        assert audio.playing is not None
+        assert audio.playing.entry_id == queue.current.entry_id
+        assert (await bone.send(GUILD, c.Seek, position_ms=119_500)).accepted
+        await until(lambda: _idle(bone), within=10, what="the current entry's end reported")
+
+
+async def _read_model_shows(bone: Backbone, queue: GuildQueue, entry: QueueEntry) -> None:
+    current = NowPlaying.model_validate_json(now_playing.render(queue, 1))
+    assert current.entry is not None
+    older = current.entry.model_copy(update={"entry_id": str(entry.entry_id)})
+    view = current.model_copy(update={"entry": older, "encoded": entry.track.encoded})
+    document = SetDocument(now_playing.key(GUILD), view.model_dump_json())
+    version = queue.version + 1
+    update = ModelUpdate(queue.id, version, 1, [VersionedWrite(version, document)])
+    await bone.cache.apply(now_playing.NAME, [update])
+    stale = await bone.cache.document(now_playing.NAME, now_playing.key(GUILD))
+    assert stale is not None
+    assert str(entry.entry_id) in stale

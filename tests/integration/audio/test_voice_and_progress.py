@@ -3,6 +3,7 @@ updates, progress."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from reprise.application.voice_messages import (
@@ -45,11 +46,14 @@ async def test_progress_is_published_and_a_kicked_bot_leaves_the_queue(
         assert entry is not None
         await wait_for(
             lambda: any(
-                isinstance(m, PlaybackProgress) and m.entry_id == entry.entry_id and m.position_ms
+                isinstance(m, PlaybackProgress) and m.entry_id == entry.entry_id and m.connected
                 for m in audio.ui_seen
             ),
             "progress of the playing entry",
         )
+        await asyncio.sleep(1.0)  # ten playerUpdates; progress is sent again only on change
+        progress = [m for m in audio.ui_seen if isinstance(m, PlaybackProgress)]
+        assert len(progress) <= 3, progress
         # an admin disconnects the bot: Discord says so, the gateway forwards it
         kicked = VoiceStateForwarded(guild_id=GUILD, session_id="s", channel_id=None)
         await audio.voice.publish(kicked)

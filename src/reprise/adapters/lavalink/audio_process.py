@@ -28,6 +28,7 @@ from reprise.adapters.lavalink.watchdog import STALL_AFTER_S, watch
 from reprise.application.messaging import CommandBus, GuildPositions
 from reprise.application.voice_messages import VoiceConnectRequested, VoiceStateForwarded
 from reprise.application.voice_ports import UiChannel
+from reprise.domain.queue_events import TrackStarted
 from reprise.projections.ports import ReadCache
 
 if TYPE_CHECKING:
@@ -85,6 +86,8 @@ class AudioProcess:
         )
 
     async def handle_event(self, notification: Notification) -> None:
+        if isinstance(notification.event, TrackStarted):
+            await self.restorer.find_channel(notification.guild_id)
         await drive(self.players, notification)
 
     async def handle_voice(self, message: VoiceMessage) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from reprise.adapters.lavalink.filters import lavalink_filter
@@ -20,10 +20,27 @@ from reprise.domain.values import FilterPreset
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from mafic.typings import Player as PlayerPayload
     from mafic.typings import PlayerUpdateState
     from nextcord.types.voice import VoiceServerUpdate
 
     from reprise.adapters.lavalink.offline_client import OfflineDiscordClient
+
+
+ENTRY_KEY = "reprise_entry_id"
+
+
+def entry_of(payload: PlayerPayload) -> UUID | None:
+    """The entry id a player's track carries in its userData (set by `push`), if any."""
+    track = payload.get("track")
+    if not track:
+        return None
+    user_data = cast("dict[str, object]", track).get("userData") or {}
+    value = cast("dict[str, object]", user_data).get(ENTRY_KEY)
+    try:
+        return UUID(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 @dataclass(slots=True)
@@ -142,17 +159,24 @@ class GuildPlayer(mafic.Player["OfflineDiscordClient"]):
         return self._position
 
     async def push(self, audio: GuildAudio, position: int) -> None:
-        """Send the whole wished state in one request: track, position, pause, volume, filters."""
+        """Send the whole wish in one request: track, position, pause, volume, filters.
+
+        The track carries its entry id as Lavalink `userData`, so a restarted process reads
+        from Lavalink itself which entry a kept player plays."""
         playing = audio.playing
-        await self.assigned_node.update(
-            guild_id=self._guild_id,
-            track=playing.mafic_track() if playing is not None else None,
-            position=position if playing is not None else None,
-            volume=audio.volume,
-            pause=audio.paused,
-            filter=lavalink_filter(audio.preset),
-            no_replace=False,
-        )
+        track: dict[str, object] = {"encoded": None}
+        body: dict[str, object] = {
+            "track": track,
+            "volume": audio.volume,
+            "paused": audio.paused,
+            "filters": lavalink_filter(audio.preset).payload,
+        }
+        if playing is not None:
+            track.update(encoded=playing.encoded, userData={ENTRY_KEY: str(playing.entry_id)})
+            body["position"] = position
+        node = self.assigned_node
+        path = f"sessions/{node.session_id}/players/{self._guild_id}"
+        await node._Node__request("PATCH", path, body, {"noReplace": "false"})  # type: ignore[attr-defined]
         self._current = playing.mafic_track() if playing is not None else None
         self._position = position
         self._last_update = int(time.time() * 1000)

@@ -131,6 +131,8 @@ class LavalinkNodes:
         for task in list(self._retries):
             task.cancel()
         for node in self.nodes.values():
+            # mafic may still finish a reconnect it began; it must not reach our state then.
+            node.on_sync = None
             await node.close()
 
 

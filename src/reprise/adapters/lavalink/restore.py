@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from reprise.adapters.lavalink.errors import LAVALINK_REFUSED, LAVALINK_UNREACHABLE
-from reprise.adapters.lavalink.guild_player import GuildAudio, Playing
+from reprise.adapters.lavalink.guild_player import GuildAudio, Playing, entry_of
 from reprise.domain.values import FilterPreset
 from reprise.projections import now_playing, stats
 from reprise.projections.views import NowPlaying
@@ -49,8 +49,13 @@ class Restorer:
             await _destroy(node, guild_id)
             return
         audio = _audio_from(view, channel)
-        self._players.adopt(audio, node, payload)
         track = payload.get("track")
+        kept = entry_of(payload)
+        if track and kept is not None and (audio.playing is None or audio.playing.entry_id != kept):
+            # The read model lags behind what this process had played: Lavalink knows better.
+            info = track["info"]
+            audio.playing = Playing(kept, track["encoded"], info["length"], info["isStream"])
+        self._players.adopt(audio, node, payload)
         caught_up = await self._positions.get(guild_id) >= view.position
         if audio.playing is not None and track is None and caught_up:
             # It ended while nobody listened: this process saw it start, and nothing since.
@@ -73,6 +78,17 @@ class Restorer:
             await self._players.join(guild_id, view.voice_channel_id)
             rejoined.append(guild_id)
         return rejoined
+
+    async def find_channel(self, guild_id: int) -> None:
+        """A guild this process knows no voice channel of (it was in voice before a restart
+        that lost its session): join the channel the read model shows, if any."""
+        audio = self._players.guilds.get(guild_id)
+        if audio is not None and audio.channel_id is not None:
+            return
+        view = await self.now_playing(guild_id)
+        if view is not None and view.voice_channel_id is not None:
+            _log.info("guild %s: rejoining voice channel %s", guild_id, view.voice_channel_id)
+            await self._players.join(guild_id, view.voice_channel_id)
 
 
 def _audio_from(view: NowPlaying, channel_id: int) -> GuildAudio:
