@@ -38,17 +38,18 @@ class Section:
     notes: Sequence[str] = field(default_factory=tuple)
 
 
-def machine_facts(server: ServerFacts) -> str:
+def machine_facts(server: ServerFacts | None) -> str:
     """The machine, and how busy it was: a load average above ~1 on 2 CPUs means other work
     shared the machine during the run, and the figures are lower than on a quiet one."""
     cpu = _cpu_model()
+    database = server.describe() if server is not None else "no database"
     return (
         f"{os.cpu_count()} CPUs{f' ({cpu})' if cpu else ''}, Python {platform.python_version()}, "
-        f"{server.describe()}; 1-min load average {os.getloadavg()[0]:.2f} as the run ended"
+        f"{database}; 1-min load average {os.getloadavg()[0]:.2f} as the run ended"
     )
 
 
-def publish(section: Section, server: ServerFacts, docs: Path = DOCS) -> None:
+def publish(section: Section, server: ServerFacts | None, docs: Path = DOCS) -> None:
     """Print the section to the terminal and replace its part of `docs`."""
     facts = machine_facts(server)
     _print(section, facts)

@@ -70,6 +70,21 @@ class Settings(BaseSettings):
     discord_token: str | None = Field(
         default=None, description="Discord bot token; the gateway runs only when set"
     )
+    discord_shard_count: int | None = Field(
+        default=None, ge=1, description="total Discord shards; Discord's recommendation if unset"
+    )
+    discord_shard_ids: str = Field(
+        default="all", description='shards this gateway runs: "all" or a list like "0,1"'
+    )
+    voice_idle_timeout: float = Field(
+        default=300.0, ge=0, description="seconds alone in voice before the bot leaves (not 24/7)"
+    )
+    panel_edit_interval: float = Field(
+        default=2.0, ge=0, description="least seconds between two edits of a now-playing panel"
+    )
+    panel_edits_per_second: float = Field(
+        default=30.0, gt=0, description="panel edits per second across all guilds of a gateway"
+    )
     snapshot_interval: int = Field(default=100, ge=1, description="events between snapshots")
     aggregate_cache_size: int = Field(
         default=10_000, ge=0, description="aggregates the core keeps in memory"
@@ -103,6 +118,25 @@ class Settings(BaseSettings):
         if text.strip() == "all":
             return list(range(self.partitions))
         return sorted({int(part) for part in text.split(",") if part.strip()})
+
+    @property
+    def shard_ids(self) -> list[int] | None:
+        """The Discord shards this gateway runs; None means all of them."""
+        if self.discord_shard_ids.strip() == "all":
+            return None
+        return sorted({int(part) for part in self.discord_shard_ids.split(",") if part.strip()})
+
+    @model_validator(mode="after")
+    def _shards_exist(self) -> Self:
+        try:
+            shards = self.shard_ids
+        except ValueError:
+            raise ValueError('discord_shard_ids must be "all" or numbers like "0,1"') from None
+        if shards is not None and self.discord_shard_count is None:
+            raise ValueError("discord_shard_ids needs discord_shard_count")
+        if shards and any(not 0 <= s < (self.discord_shard_count or 0) for s in shards):
+            raise ValueError(f"discord_shard_ids must be within 0..{self.discord_shard_count}")
+        return self
 
     @model_validator(mode="after")
     def _partitions_exist(self) -> Self:

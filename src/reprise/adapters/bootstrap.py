@@ -47,9 +47,13 @@ from reprise.projections.registry import read_models
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
+    from contextlib import AsyncExitStack
 
     from aio_pika.abc import AbstractRobustConnection
 
+    from reprise.adapters.discord.gateway import Gateway, GatewayPorts
+    from reprise.adapters.inprocess.track_resolver import InProcessTrackResolver
+    from reprise.adapters.inprocess.voice_streams import InProcessStream
     from reprise.adapters.lavalink.audio_process import AudioPorts, AudioProcess
     from reprise.adapters.lavalink.node_sessions import NodeSessions
     from reprise.adapters.rabbitmq.command_consumer import CommandConsumer
@@ -65,6 +69,7 @@ if TYPE_CHECKING:
         Leadership,
         Tracking,
     )
+    from reprise.application.voice_messages import UiMessage, VoiceMessage
     from reprise.projections.ports import AuditLog, ReadCache
     from reprise.settings import Settings
 
@@ -344,3 +349,65 @@ async def start_audio_consumers(
     voice = await start_voice_consumer(connection, audio.handle_voice, partitions)
     resolve = await ResolveServer.start(connection, audio.resolve)
     return [events.stop, voice.stop, resolve.stop]
+
+
+# --- the Discord gateway (issue 6) -------------------------------------------------------------
+
+
+def build_gateway(settings: Settings, ports: GatewayPorts) -> Gateway:
+    """The nextcord client and everything around it; shards from DISCORD_SHARD_IDS/COUNT."""
+    from reprise.adapters.discord.gateway import Gateway
+    from reprise.adapters.discord.options import GatewayOptions
+
+    options = GatewayOptions(
+        idle_leave_after=settings.voice_idle_timeout,
+        panel_edit_interval=settings.panel_edit_interval,
+        panel_edits_per_second=settings.panel_edits_per_second,
+    )
+    return Gateway(
+        ports, options, shard_ids=settings.shard_ids, shard_count=settings.discord_shard_count
+    )
+
+
+async def open_gateway_over_rabbitmq(
+    settings: Settings,
+    connection: AbstractRobustConnection,
+    cache: ReadCache,
+    stack: AsyncExitStack,
+) -> Gateway:
+    """The gateway on RabbitMQ: commands, `voice` out, `ui` in, resolve RPC; closed by `stack`."""
+    from reprise.adapters.discord.gateway import GatewayPorts
+    from reprise.adapters.rabbitmq.command_bus import RabbitCommandBus
+    from reprise.adapters.rabbitmq.voice_streams import start_ui_consumer
+
+    commands = await RabbitCommandBus.open(connection)
+    stack.push_async_callback(commands.close)
+    voice = await open_stream_publisher(connection, "voice")
+    stack.push_async_callback(voice.close)
+    resolver = await open_track_resolver(connection)
+    stack.push_async_callback(resolver.close)
+    gateway = build_gateway(settings, GatewayPorts(commands, cache, resolver, voice))
+    stack.push_async_callback(gateway.close)
+    ui = await start_ui_consumer(connection, gateway.on_ui, range(settings.partitions))
+    stack.push_async_callback(ui.stop)
+    return gateway
+
+
+def open_gateway_in_process(
+    settings: Settings,
+    core: Core,
+    cache: ReadCache,
+    voice: InProcessStream[VoiceMessage],
+    ui: InProcessStream[UiMessage],
+    resolver: InProcessTrackResolver,
+    stack: AsyncExitStack,
+) -> Gateway:
+    """The gateway beside the core and the audio process in one process (`reprise up`): it
+    publishes on the audio process's `voice`, reads its `ui` and resolves through it."""
+    from reprise.adapters.discord.gateway import GatewayPorts
+
+    ports = GatewayPorts(InProcessCommandBus(core.bus), cache, resolver, voice)
+    gateway = build_gateway(settings, ports)
+    ui.subscribe(gateway.on_ui)
+    stack.push_async_callback(gateway.close)
+    return gateway

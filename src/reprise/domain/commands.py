@@ -168,6 +168,13 @@ class SetAlwaysOn(CommandBase):
     enabled: bool
 
 
+class SetDjRole(CommandBase):
+    """A guild admin chooses the role needed for destructive actions; None clears it."""
+
+    type: Literal["SetDjRole"] = "SetDjRole"
+    role_id: Snowflake | None
+
+
 class JoinVoice(CommandBase):
     type: Literal["JoinVoice"] = "JoinVoice"
     channel_id: Snowflake
@@ -228,6 +235,7 @@ QueueCommand = (
     | SetFilters
     | SetAutoplay
     | SetAlwaysOn
+    | SetDjRole
     | JoinVoice
     | LeaveVoice
 )

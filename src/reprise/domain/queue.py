@@ -14,6 +14,7 @@ from reprise.domain.queue_events import (
     HISTORY_LIMIT,
     AlwaysOnToggled,
     AutoplayToggled,
+    DjRoleChanged,
     EntryMoved,
     EntryRemoved,
     FiltersChanged,
@@ -55,13 +56,18 @@ def random_uuid(rng: Random) -> UUID:
 class GuildQueue(Aggregate):
     """A guild's queue, current entry, history and playback settings."""
 
-    class_version = 2
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         """Version 2 remembers when the current track started and its position was set."""
         state["started_at"] = None
         state["position_at"] = None
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        """Version 3 holds the guild's DJ role (ADR 0009)."""
+        state["dj_role_id"] = None
 
     @staticmethod
     def create_id(guild_id: int) -> UUID:
@@ -86,6 +92,7 @@ class GuildQueue(Aggregate):
         self.voice_channel_id: int | None = None
         self.started_at: datetime | None = None
         self.position_at: datetime | None = None
+        self.dj_role_id: int | None = None
 
     # --- adding and arranging -------------------------------------------------------------
 
@@ -224,6 +231,12 @@ class GuildQueue(Aggregate):
         if enabled is self.always_on:
             raise errors.AlreadyInState(f"24/7 {'on' if enabled else 'off'}")
         self.trigger_event(AlwaysOnToggled, enabled=enabled)
+
+    def set_dj_role(self, role_id: int | None) -> None:
+        """Choose the role destructive actions need (ADR 0009); None removes the need."""
+        if role_id == self.dj_role_id:
+            raise errors.AlreadyInState("using that DJ role" if role_id else "without a DJ role")
+        self.trigger_event(DjRoleChanged, role_id=role_id)
 
     # --- voice -----------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ class QueueState(Protocol):
     voice_channel_id: int | None
     started_at: datetime | None
     position_at: datetime | None
+    dj_role_id: int | None
 
 
 class QueueCreated(Aggregate.Created):
@@ -279,3 +280,12 @@ class VoiceChannelLeft(QueueEvent):
     def change(self, queue: QueueState) -> None:
         queue.voice_channel_id = None
         queue.paused = False
+
+
+class DjRoleChanged(QueueEvent):
+    """The role a guild admin chose for destructive actions; None means no DJ role."""
+
+    role_id: int | None
+
+    def change(self, queue: QueueState) -> None:
+        queue.dj_role_id = self.role_id

@@ -90,6 +90,8 @@ def summary(event: Any) -> str:  # noqa: C901, PLR0911, PLR0912 - one line per e
         case q.AutoplayToggled(enabled=on) | q.AlwaysOnToggled(enabled=on):
             feature = "autoplay" if isinstance(event, q.AutoplayToggled) else "24/7"
             return f"{feature} {'on' if on else 'off'}"
+        case q.DjRoleChanged(role_id=role):
+            return f"DJ role set to {role}" if role else "DJ role removed"
         case q.VoiceChannelJoined(channel_id=channel):
             return f"joined voice channel {channel}"
         case s.TrialStarted(ends_at=ends):

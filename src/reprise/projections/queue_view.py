@@ -43,6 +43,7 @@ def render(queue: GuildQueue, position: int) -> str:
             "autoplay": queue.autoplay,
             "always_on": queue.always_on,
             "voice_channel_id": queue.voice_channel_id,
+            "dj_role_id": queue.dj_role_id,
             "upcoming": [entry_fragment(entry) for entry in upcoming],
             "upcoming_total_ms": sum(e.track.length_ms for e in upcoming if not e.track.is_stream),
             "history": [entry_fragment(e) for e in reversed(queue.history[-HISTORY_SHOWN:])],

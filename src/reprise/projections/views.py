@@ -40,6 +40,7 @@ class QueueView(BaseModel):
     autoplay: bool
     always_on: bool
     voice_channel_id: int | None
+    dj_role_id: int | None = None
     upcoming: list[EntryView]
     upcoming_total_ms: int
     history: list[EntryView]

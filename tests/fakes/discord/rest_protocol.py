@@ -130,7 +130,15 @@ def bucket_key(request: web.Request) -> str:
     resource = request.match_info.route.resource
     template = resource.canonical if resource is not None else request.path
     info = request.match_info
-    major = info.get("channel_id") or info.get("guild_id") or info.get("webhook_token") or ""
+    # An interaction's token is its callback's and follow-ups' major parameter: "interaction
+    # endpoints are not bound to the bot's Global Rate Limit" (Rate_Limits.md), nor to each other.
+    major = (
+        info.get("channel_id")
+        or info.get("guild_id")
+        or info.get("webhook_token")
+        or info.get("token")
+        or ""
+    )
     return f"{request.method} {template} {major}"
 
 

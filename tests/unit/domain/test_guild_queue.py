@@ -337,6 +337,18 @@ def test_joining_and_leaving_voice_is_recorded_with_the_channel() -> None:
     assert titles(queue) == ["A"]
 
 
+def test_a_dj_role_is_set_changed_and_removed_and_a_no_op_is_refused() -> None:
+    queue = queue_with("A")
+    queue.set_dj_role(777)
+    with pytest.raises(errors.AlreadyInState):
+        queue.set_dj_role(777)
+    queue.set_dj_role(None)
+    with pytest.raises(errors.AlreadyInState):
+        queue.set_dj_role(None)
+    assert queue.dj_role_id is None
+    assert event_names(queue) == ["DjRoleChanged", "DjRoleChanged"]
+
+
 def test_rejected_commands_leave_no_pending_events() -> None:
     queue = queue_with("A")
     with pytest.raises(errors.DomainError):

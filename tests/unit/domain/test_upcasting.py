@@ -40,5 +40,6 @@ def test_a_version_1_guild_queue_snapshot_is_upcast_when_loaded() -> None:
     assert queue.current.entry_id == UUID("216363698b524b4a97b750923ceb3ffd")
     assert queue.started_at is None
     assert queue.position_at is None
+    assert queue.dj_role_id is None
     queue.skip()
     assert [type(e).__name__ for e in queue.collect_events()] == ["Skipped"]

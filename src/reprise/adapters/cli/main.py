@@ -93,6 +93,14 @@ def run_projector() -> None:
     run(processes.run_projector(_settings_with_broker(), out))
 
 
+@run_app.command("gateway")
+def run_gateway() -> None:
+    """The Discord gateway: slash commands, panel, voice (DISCORD_TOKEN, AMQP_URL, REDIS_URL)."""
+    from reprise.adapters.cli import processes
+
+    run(processes.run_gateway(_settings_with_broker(), out))
+
+
 @rabbitmq_app.command("definitions")
 def rabbitmq_definitions(
     partitions: Annotated[int, typer.Option(help="partition queues per stream")] = 4,

@@ -6,7 +6,7 @@ import asyncio
 import signal
 from collections.abc import Coroutine
 from contextlib import AsyncExitStack, suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import prometheus_client
 from rich.console import Console
@@ -18,6 +18,9 @@ from reprise.adapters.lavalink.dev_server import DevLavalinkServer, DevServerCon
 from reprise.projections import stats
 from reprise.projections.projector import Projector
 from reprise.settings import Settings
+
+if TYPE_CHECKING:
+    from reprise.adapters.discord.gateway import Gateway
 
 
 async def serve_until_stopped(*work: Coroutine[Any, Any, None]) -> None:
@@ -129,19 +132,23 @@ async def run_everything(settings: Settings, out: Console) -> int:
         core = await bootstrap.bootstrap_core(settings)
         stack.push_async_callback(core.close)
         dev_url = None
+        gateway_runs: list[Gateway] = []
         if not settings.lavalink_nodes:
             lavalink = DevLavalinkServer(DevServerConfig())
             dev_url = str(await lavalink.start("127.0.0.1", settings.dev_lavalink_port))
             stack.push_async_callback(lavalink.stop)
             out.print(f"Development Lavalink server on {dev_url} (no LAVALINK_NODES set).")
         if settings.amqp_url:
-            work = await _over_rabbitmq(settings, core, stack, out, dev_url)
+            work = await _over_rabbitmq(settings, core, stack, out, dev_url, gateway_runs)
             out.print("Commands and events: RabbitMQ.")
         else:
-            work = await _in_process(settings, core, stack, out, dev_url)
+            work = await _in_process(settings, core, stack, out, dev_url, gateway_runs)
             out.print("Commands and events: in-process bus.")
         out.print(f"[bold green]Reprise is up.[/] Event store: {core.description}.")
-        if not settings.discord_token:
+        if settings.discord_token:
+            work.append(gateway_runs.pop().run(settings.discord_token))
+            out.print("Discord gateway: connecting with DISCORD_TOKEN.")
+        else:
             out.print("No DISCORD_TOKEN: the Discord gateway is not started.")
         out.print("Try `reprise console` in another terminal. Ctrl+C stops.")
         await serve_until_stopped(*work)
@@ -155,6 +162,7 @@ async def _in_process(
     stack: AsyncExitStack,
     out: Console,
     dev_url: str | None,
+    gateways: list[Gateway],
 ) -> list[Coroutine[Any, Any, None]]:
     events = bootstrap.event_bus()
     stack.push_async_callback(events.close)
@@ -170,6 +178,12 @@ async def _in_process(
     out.print(audio_processes.describe(audio.process))
     relay = await bootstrap.build_relay(settings, core.store, events)
     stack.push_async_callback(relay.close)
+    if settings.discord_token:
+        gateways.append(
+            bootstrap.open_gateway_in_process(
+                settings, core, cache, audio.voice, audio.ui, audio.resolver, stack
+            )
+        )
     return [relay.run(bootstrap.relay_leadership(core.store)), report_projections(projector, out)]
 
 
@@ -179,6 +193,7 @@ async def _over_rabbitmq(
     stack: AsyncExitStack,
     out: Console,
     dev_url: str | None,
+    gateways: list[Gateway],
 ) -> list[Coroutine[Any, Any, None]]:
     connection = await bootstrap.open_broker(settings)
     stack.push_async_callback(connection.close)
@@ -199,7 +214,32 @@ async def _over_rabbitmq(
     audio = await audio_processes.start_audio_over_rabbitmq(
         settings, specs, connection, cache, stack, core.store
     )
-    if not settings.discord_token:
+    if settings.discord_token:
+        gateways.append(
+            await bootstrap.open_gateway_over_rabbitmq(settings, connection, cache, stack)
+        )
+    else:
         await audio_processes.start_loopback_over_rabbitmq(settings, connection, stack)
     out.print(audio_processes.describe(audio))
     return [relay.run(bootstrap.relay_leadership(core.store)), report_projections(projector, out)]
+
+
+async def run_gateway(settings: Settings, out: Console) -> int:
+    """`reprise run gateway`: the Discord gateway on RabbitMQ and Redis."""
+    if not settings.discord_token:
+        out.print("[red]DISCORD_TOKEN is not set:[/] the gateway has nothing to connect with.")
+        return 2
+    if not settings.redis_url:
+        out.print("[red]REDIS_URL is not set:[/] the gateway reads the projector's read models.")
+        return 2
+    async with AsyncExitStack() as stack:
+        cache = bootstrap.open_read_cache(settings)
+        stack.push_async_callback(cache.close)
+        connection = await bootstrap.open_broker(settings)
+        stack.push_async_callback(connection.close)
+        gateway = await bootstrap.open_gateway_over_rabbitmq(settings, connection, cache, stack)
+        shards = settings.shard_ids if settings.shard_ids is not None else "all"
+        count = settings.discord_shard_count or "the recommended number"
+        out.print(f"gateway: connecting to Discord; shards {shards} of {count}.")
+        await serve_until_stopped(gateway.run(settings.discord_token))
+    return 0

@@ -31,6 +31,7 @@ HANDLERS: dict[type[CommandBase], Handler] = {
     c.SetFilters: q.set_filters,
     c.SetAutoplay: q.set_autoplay,
     c.SetAlwaysOn: q.set_always_on,
+    c.SetDjRole: q.set_dj_role,
     c.JoinVoice: q.join_voice,
     c.LeaveVoice: q.leave_voice,
     c.StartTrial: s.start_trial,

@@ -94,6 +94,10 @@ async def set_always_on(cmd: c.SetAlwaysOn, uow: UnitOfWork) -> None:
     (await uow.queue(cmd.guild_id)).set_always_on(cmd.enabled, limits)
 
 
+async def set_dj_role(cmd: c.SetDjRole, uow: UnitOfWork) -> None:
+    (await uow.queue(cmd.guild_id)).set_dj_role(cmd.role_id)
+
+
 async def join_voice(cmd: c.JoinVoice, uow: UnitOfWork) -> None:
     (await uow.queue(cmd.guild_id)).join_voice(cmd.channel_id)
 

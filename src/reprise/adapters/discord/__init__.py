@@ -1,0 +1,1 @@
+"""The Discord gateway: slash commands, buttons, the now-playing panel and voice (op 4)."""

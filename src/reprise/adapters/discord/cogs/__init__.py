@@ -1,0 +1,1 @@
+"""Slash commands grouped by topic; each body parses, sends one command and renders."""

@@ -1,0 +1,1 @@
+"""Rendering: message texts, embeds and components. No I/O here."""
