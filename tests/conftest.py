@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import uuid
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
@@ -53,3 +54,12 @@ async def redis_prefix() -> AsyncIterator[str]:
     prefix = f"reprise_test_{uuid.uuid4().hex[:12]}"
     yield prefix
     await delete_redis_prefix(prefix)
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_after_each_test() -> Iterator[None]:
+    """A resource a test leaks (a socket it never closed) is finalised, and reported as an
+    unraisable-exception error, in that test rather than in whichever test runs when the
+    collector next happens to pass."""
+    yield
+    gc.collect()
