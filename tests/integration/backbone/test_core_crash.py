@@ -54,10 +54,11 @@ async def test_a_core_killed_mid_burst_loses_no_command_and_stores_each_once(
     outcomes = Outcomes()
     async with command_sender(settings.amqp_url or "") as bus:
         senders = asyncio.gather(
-            # 1 s is shorter than a core's start: commands caught by the kill time out and are
-            # sent again while their first copy still waits in the queue for the next core
+            # 0.3 s is shorter than a core's start (a core now starts in about a second):
+            # commands caught by the kill time out and are sent again while their first copy
+            # still waits in the queue for the next core
             *(
-                send_in_order(bus, commands, outcomes, reply_within=1.0)
+                send_in_order(bus, commands, outcomes, reply_within=0.3)
                 for commands in plan.values()
             )
         )
