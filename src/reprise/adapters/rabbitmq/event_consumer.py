@@ -12,7 +12,8 @@ from opentelemetry.trace import SpanKind
 from reprise.adapters.rabbitmq.dead_letters import DeadLetters
 from reprise.adapters.rabbitmq.declare import declare
 from reprise.adapters.rabbitmq.errors import BROKER_ERRORS
-from reprise.adapters.rabbitmq.metrics import CONSUMED, DUPLICATES, FAILED, LAG_SECONDS
+from reprise.adapters.rabbitmq.handler_retries import handle_with_retries
+from reprise.adapters.rabbitmq.metrics import CONSUMED, DUPLICATES, LAG_SECONDS
 from reprise.adapters.rabbitmq.topology import event_group, partition_queue
 from reprise.adapters.rabbitmq.wire import MAX_MESSAGE_BYTES, decode_event
 from reprise.adapters.tracing import TRACER, context_from
@@ -114,7 +115,9 @@ class EventConsumer:
         name = f"consume {type(notification.event).__name__}"
         context = context_from(message.headers)
         with TRACER.start_as_current_span(name, context=context, kind=SpanKind.CONSUMER):
-            error = await self._handle_with_retries(notification)
+            error = await handle_with_retries(
+                self._handler, notification, group=self._group, attempts=HANDLER_ATTEMPTS
+            )
         if error is not None:
             await self._dead.reject(message, "handler_failed", repr(error))
             return
@@ -123,17 +126,4 @@ class EventConsumer:
         CONSUMED.labels(self._group).inc()
         lag = datetime.now(UTC) - notification.event.timestamp
         LAG_SECONDS.labels(self._group).set(lag.total_seconds())
-
-    async def _handle_with_retries(self, notification: Notification) -> Exception | None:
-        for attempt in range(HANDLER_ATTEMPTS):
-            try:
-                await self._handler(notification)
-            except Exception as error:
-                FAILED.labels(self._group).inc()
-                _log.warning("%s: handler failed (%s), attempt %s", self._group, error, attempt)
-                if attempt == HANDLER_ATTEMPTS - 1:
-                    return error
-                await asyncio.sleep(0.05 * 2**attempt)
-            else:
-                return None
         return None

@@ -19,7 +19,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from reprise.adapters.rabbitmq.dead_letters import DeadLetters
 from reprise.adapters.rabbitmq.errors import BROKER_ERRORS
-from reprise.adapters.rabbitmq.metrics import CONSUMED, FAILED
+from reprise.adapters.rabbitmq.handler_retries import handle_with_retries
+from reprise.adapters.rabbitmq.metrics import CONSUMED
 from reprise.adapters.rabbitmq.topology import partition_queue
 from reprise.adapters.rabbitmq.wire import MAX_MESSAGE_BYTES, guild_header
 from reprise.application.keyed_locks import KeyedLocks
@@ -131,7 +132,9 @@ class RabbitStreamConsumer[M: VoiceMessage | UiMessage]:
     async def _apply_in_order(self, message: AbstractIncomingMessage, decoded: M) -> None:
         async with self._guilds.hold(decoded.guild_id):
             try:
-                error = await self._handle_with_retries(decoded)
+                error = await handle_with_retries(
+                    self._handler, decoded, group=self._stream, attempts=HANDLER_ATTEMPTS
+                )
                 if error is not None:
                     await self._dead.reject(message, "handler_failed", repr(error))
                     return
@@ -139,19 +142,6 @@ class RabbitStreamConsumer[M: VoiceMessage | UiMessage]:
                 CONSUMED.labels(self._stream).inc()
             except BROKER_ERRORS as error:
                 _log.warning("%s: could not settle a message (%s)", self._stream, error)
-
-    async def _handle_with_retries(self, decoded: M) -> Exception | None:
-        for attempt in range(HANDLER_ATTEMPTS):
-            try:
-                await self._handler(decoded)
-            except Exception as error:  # retried, then dead-lettered with the reason
-                FAILED.labels(self._stream).inc()
-                _log.warning("%s: handler failed (%r), attempt %s", self._stream, error, attempt)
-                if attempt == HANDLER_ATTEMPTS - 1:
-                    return error
-                await asyncio.sleep(0.05 * 2**attempt)
-            else:
-                return None
         return None
 
 
