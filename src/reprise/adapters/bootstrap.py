@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from random import Random
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from reprise.adapters.event_store.mapping import build_mapper
 from reprise.adapters.event_store.rows import RowMapper
@@ -253,6 +253,36 @@ async def start_projector_consumer(
         guild_positions(projector.store, "projector"),
         partition_count=settings.partitions,
     )
+
+
+class RabbitBackbone(NamedTuple):
+    """The core's side of RabbitMQ, started: what a caller still has to run or read."""
+
+    connection: AbstractRobustConnection
+    relay: Relay
+    cache: ReadCache
+    projector: Projector
+
+
+async def start_rabbit_backbone(
+    settings: Settings, core: Core, stack: AsyncExitStack
+) -> RabbitBackbone:
+    """Command consumer, relay (not yet running), projector caught up and consuming; each
+    closed by `stack`."""
+    connection = await open_broker(settings)
+    stack.push_async_callback(connection.close)
+    consumer = await start_command_consumer(settings, core, connection)
+    stack.push_async_callback(consumer.stop)
+    relay = await build_relay(settings, core.store, await open_event_publisher(connection))
+    stack.push_async_callback(relay.close)
+    cache = open_read_cache(settings)
+    stack.push_async_callback(cache.close)
+    projector = await build_projector(core.store, cache)
+    stack.push_async_callback(projector.close)
+    await projector.catch_up(await projector.low_watermark())
+    projector_consumer = await start_projector_consumer(settings, projector, connection)
+    stack.push_async_callback(projector_consumer.stop)
+    return RabbitBackbone(connection, relay, cache, projector)
 
 
 async def open_event_history(store: EventStore) -> EventHistory:

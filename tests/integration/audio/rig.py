@@ -118,24 +118,10 @@ async def backbone(settings: Settings) -> AsyncIterator[Backbone]:
     async with AsyncExitStack() as stack:
         core = await bootstrap.bootstrap_core(settings)
         stack.push_async_callback(core.close)
-        connection = await bootstrap.open_broker(settings)
-        stack.push_async_callback(connection.close)
-        consumer = await bootstrap.start_command_consumer(settings, core, connection)
-        stack.push_async_callback(consumer.stop)
-        relay = await bootstrap.build_relay(
-            settings, core.store, await bootstrap.open_event_publisher(connection)
-        )
-        stack.push_async_callback(relay.close)
-        relay_task = asyncio.create_task(relay.run(bootstrap.relay_leadership(core.store)))
+        started = await bootstrap.start_rabbit_backbone(settings, core, stack)
+        connection, cache = started.connection, started.cache
+        relay_task = asyncio.create_task(started.relay.run(bootstrap.relay_leadership(core.store)))
         stack.push_async_callback(_cancel, relay_task)
-        cache = bootstrap.open_read_cache(settings)
-        stack.push_async_callback(cache.close)
-        projector = await bootstrap.build_projector(core.store, cache)
-        stack.push_async_callback(projector.close)
-        projector_consumer = await bootstrap.start_projector_consumer(
-            settings, projector, connection
-        )
-        stack.push_async_callback(projector_consumer.stop)
         commands = await bootstrap.open_command_bus(settings, None)
         stack.push_async_callback(commands.close)  # type: ignore[attr-defined]
         yield Backbone(settings, connection, commands, core.store, cache, stack)

@@ -195,21 +195,9 @@ async def _over_rabbitmq(
     dev_url: str | None,
     gateways: list[Gateway],
 ) -> list[Coroutine[Any, Any, None]]:
-    connection = await bootstrap.open_broker(settings)
-    stack.push_async_callback(connection.close)
-    consumer = await bootstrap.start_command_consumer(settings, core, connection)
-    stack.push_async_callback(consumer.stop)
-    relay = await bootstrap.build_relay(
-        settings, core.store, await bootstrap.open_event_publisher(connection)
+    connection, relay, cache, projector = await bootstrap.start_rabbit_backbone(
+        settings, core, stack
     )
-    stack.push_async_callback(relay.close)
-    cache = bootstrap.open_read_cache(settings)
-    stack.push_async_callback(cache.close)
-    projector = await bootstrap.build_projector(core.store, cache)
-    stack.push_async_callback(projector.close)
-    await projector.catch_up(await projector.low_watermark())
-    projector_consumer = await bootstrap.start_projector_consumer(settings, projector, connection)
-    stack.push_async_callback(projector_consumer.stop)
     specs = bootstrap.lavalink_node_specs(settings, dev_url)
     audio = await audio_processes.start_audio_over_rabbitmq(
         settings, specs, connection, cache, stack, core.store
