@@ -180,7 +180,7 @@ async def reprise_system(
             read_model,
         )
         children = await _start_children(settings, stack)
-        bus = await RabbitCommandBus.open(connection)
+        bus = await RabbitCommandBus.open(connection, partitions=PARTITIONS)
         stack.push_async_callback(bus.close)
         system = RepriseSystem(bus, tracker, children, probe)
         await system.seed(guilds)

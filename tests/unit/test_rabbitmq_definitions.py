@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from reprise.adapters.rabbitmq.topology import (
     DELIVERY_LIMIT,
     definitions,
     full_topology,
+    partition_key,
+    partition_of,
     partition_queue,
 )
 
@@ -30,3 +33,16 @@ def test_command_partitions_are_ordered_quorum_queues_with_dead_letters() -> Non
     assert arguments["x-delivery-limit"] == DELIVERY_LIMIT
     assert arguments["x-dead-letter-exchange"] == "commands.dlx"
     assert "commands.dead" in queues
+
+
+def test_every_partition_is_reachable_by_its_routing_key_and_guilds_spread_over_them() -> None:
+    topology = full_topology(4)
+    for stream in ("commands", "voice", "ui", "events"):
+        keys = {b.routing_key for b in topology.bindings if b.source == stream}
+        assert {"0", "1", "2", "3"} <= keys, stream
+    counts = Counter(partition_of(guild, 4) for guild in range(1_000))
+    assert set(counts) == {0, 1, 2, 3}
+    assert min(counts.values()) > 200  # roughly even
+    snowflake = 1_180_000_000_000_000_000
+    assert partition_of(snowflake, 4) == partition_of(snowflake, 4)  # stable, not hash()
+    assert partition_key(snowflake, 4) == str(partition_of(snowflake, 4))

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from reprise.adapters.inprocess.voice_streams import InProcessStream
     from reprise.adapters.lavalink.audio_process import AudioPorts, AudioProcess
     from reprise.adapters.lavalink.node_sessions import NodeSessions
+    from reprise.adapters.rabbitmq.command_bus import RabbitCommandBus
     from reprise.adapters.rabbitmq.command_consumer import CommandConsumer
     from reprise.adapters.rabbitmq.event_consumer import EventConsumer
     from reprise.adapters.rabbitmq.event_publisher import RabbitEventPublisher
@@ -186,10 +187,12 @@ def event_bus() -> InProcessEventBus:
     return InProcessEventBus(RowMapper(build_mapper()))
 
 
-async def open_event_publisher(connection: AbstractRobustConnection) -> RabbitEventPublisher:
+async def open_event_publisher(
+    settings: Settings, connection: AbstractRobustConnection
+) -> RabbitEventPublisher:
     from reprise.adapters.rabbitmq.event_publisher import RabbitEventPublisher
 
-    return await RabbitEventPublisher.open(connection)
+    return await RabbitEventPublisher.open(connection, partitions=settings.partitions)
 
 
 async def start_command_consumer(
@@ -203,12 +206,18 @@ async def start_command_consumer(
 async def open_command_bus(settings: Settings, core: Core | None) -> CommandBus:
     """RabbitMQ when AMQP_URL is set, otherwise straight into this process's core."""
     if settings.amqp_url:
-        from reprise.adapters.rabbitmq.command_bus import RabbitCommandBus
-
-        return await RabbitCommandBus.open(await open_broker(settings))
+        return await open_rabbit_command_bus(settings, await open_broker(settings))
     if core is None:
         raise ValueError("without AMQP_URL the command bus needs the core in this process")
     return InProcessCommandBus(core.bus)
+
+
+async def open_rabbit_command_bus(
+    settings: Settings, connection: AbstractRobustConnection
+) -> RabbitCommandBus:
+    from reprise.adapters.rabbitmq.command_bus import RabbitCommandBus
+
+    return await RabbitCommandBus.open(connection, partitions=settings.partitions)
 
 
 def open_read_cache(settings: Settings) -> ReadCache:
@@ -273,7 +282,9 @@ async def start_rabbit_backbone(
     stack.push_async_callback(connection.close)
     consumer = await start_command_consumer(settings, core, connection)
     stack.push_async_callback(consumer.stop)
-    relay = await build_relay(settings, core.store, await open_event_publisher(connection))
+    relay = await build_relay(
+        settings, core.store, await open_event_publisher(settings, connection)
+    )
     stack.push_async_callback(relay.close)
     cache = open_read_cache(settings)
     stack.push_async_callback(cache.close)
@@ -297,12 +308,12 @@ async def open_event_history(store: EventStore) -> EventHistory:
 
 
 async def open_stream_publisher(
-    connection: AbstractRobustConnection, stream: str
+    settings: Settings, connection: AbstractRobustConnection, stream: str
 ) -> RabbitStreamPublisher:
     """A publisher on `voice` (the gateway's VoiceChannel) or `ui` (the audio's UiChannel)."""
     from reprise.adapters.rabbitmq.voice_streams import RabbitStreamPublisher
 
-    return await RabbitStreamPublisher.open(connection, stream)
+    return await RabbitStreamPublisher.open(connection, stream, partitions=settings.partitions)
 
 
 async def open_track_resolver(connection: AbstractRobustConnection) -> RabbitTrackResolver:
@@ -407,12 +418,11 @@ async def open_gateway_over_rabbitmq(
 ) -> Gateway:
     """The gateway on RabbitMQ: commands, `voice` out, `ui` in, resolve RPC; closed by `stack`."""
     from reprise.adapters.discord.gateway import GatewayPorts
-    from reprise.adapters.rabbitmq.command_bus import RabbitCommandBus
     from reprise.adapters.rabbitmq.voice_streams import start_ui_consumer
 
-    commands = await RabbitCommandBus.open(connection)
+    commands = await open_rabbit_command_bus(settings, connection)
     stack.push_async_callback(commands.close)
-    voice = await open_stream_publisher(connection, "voice")
+    voice = await open_stream_publisher(settings, connection, "voice")
     stack.push_async_callback(voice.close)
     resolver = await open_track_resolver(connection)
     stack.push_async_callback(resolver.close)

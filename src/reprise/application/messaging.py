@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from reprise.application.ports import Notification, RecordedEvent
@@ -60,7 +60,8 @@ class GuildPositions(Protocol):
 
     async def get(self, guild_id: int) -> int: ...
 
-    async def set(self, guild_id: int, position: int) -> None: ...
+    async def set_many(self, positions: Mapping[int, int]) -> None:
+        """Record guilds' positions; a position never moves back."""
 
 
 NotificationHandler = Callable[[Notification], Awaitable[None]]

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from reprise.application.messaging import CommandBus
     from reprise.application.ports import Notification
     from reprise.application.voice_ports import UiChannel
+    from reprise.settings import Settings
 
 AUDIO = Actor(kind=ActorKind.SYSTEM, id="audio-standin")
 SEARCH_PREFIX = "ytsearch:"
@@ -126,5 +127,5 @@ def _track(data: dict[str, Any]) -> TrackData:
     )
 
 
-async def open_ui_publisher(connection: AbstractRobustConnection) -> UiChannel:
-    return await bootstrap.open_stream_publisher(connection, "ui")
+async def open_ui_publisher(settings: Settings, connection: AbstractRobustConnection) -> UiChannel:
+    return await bootstrap.open_stream_publisher(settings, connection, "ui")

@@ -85,13 +85,13 @@ async def running_system(
         lavalink = DevLavalinkServer(DevServerConfig())
         lavalink_url = str(await lavalink.start("127.0.0.1", 0))
         stack.push_async_callback(lavalink.stop)
-        ui = await open_ui_publisher(connection)
+        ui = await open_ui_publisher(settings, connection)
         standin = None
         if real_audio:
             specs = bootstrap.lavalink_node_specs(settings, lavalink_url)
             await start_audio_over_rabbitmq(settings, specs, connection, cache, stack, store)
         else:
-            audio_commands = await RabbitCommandBus.open(connection)
+            audio_commands = await RabbitCommandBus.open(connection, partitions=PARTITIONS)
             stack.push_async_callback(audio_commands.close)
             standin = AudioStandIn(lavalink_url, DevServerConfig().password, ui, audio_commands)
             await standin.start(connection, PARTITIONS, stack)
@@ -115,7 +115,7 @@ async def _backbone(
     stack.push_async_callback(connection.close)
     consumer = await bootstrap.start_command_consumer(settings, core, connection)
     stack.push_async_callback(consumer.stop)
-    publisher = await bootstrap.open_event_publisher(connection)
+    publisher = await bootstrap.open_event_publisher(settings, connection)
     relay = await bootstrap.build_relay(settings, core.store, publisher)
     stack.push_async_callback(relay.close)
     relaying = asyncio.create_task(relay.run(bootstrap.relay_leadership(core.store)))

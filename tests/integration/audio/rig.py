@@ -151,13 +151,14 @@ async def audio_process(
 ) -> AsyncIterator[Audio]:
     """The audio process on RabbitMQ, with the loopback answering its voice requests."""
     async with AsyncExitStack() as stack:
-        voice = await bootstrap.open_stream_publisher(bone.connection, "voice")
+        settings = settings or bone.settings
+        voice = await bootstrap.open_stream_publisher(settings, bone.connection, "voice")
         stack.push_async_callback(voice.close)
         audio = Audio(None, LoopbackVoice(voice), voice)  # type: ignore[arg-type] # set below
         ui = await start_ui_consumer(bone.connection, audio.on_ui, range(PARTITIONS))
         stack.push_async_callback(ui.stop)
         audio.process = await start_audio_over_rabbitmq(
-            settings or bone.settings, specs, bone.connection, bone.cache, stack, bone.store
+            settings, specs, bone.connection, bone.cache, stack, bone.store
         )
         yield audio
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from contextlib import AsyncExitStack, asynccontextmanager
 from random import Random
@@ -15,6 +16,7 @@ from reprise.adapters.event_store.rows import RowMapper
 from reprise.adapters.inprocess.clock import SystemClock
 from reprise.adapters.postgres.schema import checked_schema
 from reprise.adapters.postgres.tracking import PostgresGuildPositions
+from reprise.adapters.rabbitmq.batches import BATCH_TYPE
 from reprise.adapters.rabbitmq.command_bus import RabbitCommandBus
 from reprise.adapters.rabbitmq.command_consumer import CommandConsumer
 from reprise.adapters.rabbitmq.declare import declare
@@ -92,7 +94,7 @@ async def command_sender(amqp_url: str) -> AsyncIterator[RabbitCommandBus]:
         channel = await connection.channel()
         await declare(channel, core_topology(PARTITIONS))
         await channel.close()
-        bus = await RabbitCommandBus.open(connection)
+        bus = await RabbitCommandBus.open(connection, partitions=PARTITIONS)
         stack.push_async_callback(bus.close)
         yield bus
 
@@ -136,7 +138,8 @@ class Ledger:
 
 
 class CountingConsumer(EventConsumer):
-    """An EventConsumer that also counts every delivery, duplicates included, by event id."""
+    """An EventConsumer that also counts every delivery of each event (in a batch or alone),
+    duplicates included, by event id."""
 
     def __init__(
         self,
@@ -152,7 +155,10 @@ class CountingConsumer(EventConsumer):
         self.in_flight = 0
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
-        self.deliveries[message.message_id or "?"] += 1
+        if message.type == BATCH_TYPE:
+            self.deliveries.update(event["event_id"] for event in json.loads(message.body))
+        else:
+            self.deliveries[message.message_id or "?"] += 1
         self.in_flight += 1
         try:
             await super().on_message(message)

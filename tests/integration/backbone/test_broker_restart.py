@@ -63,7 +63,7 @@ async def test_a_broker_restart_under_traffic_loses_no_command_and_applies_each_
         store, _ = await bootstrap.open_event_store(settings)
         stack.push_async_callback(store.close)
         relay = await bootstrap.build_relay(
-            settings, store, await bootstrap.open_event_publisher(broker)
+            settings, store, await bootstrap.open_event_publisher(settings, broker)
         )
         relay_task = asyncio.create_task(relay.run(bootstrap.relay_leadership(store)))
         stack.push_async_callback(cancelled, relay_task)

@@ -53,7 +53,7 @@ async def test_a_command_bus_whose_connection_was_closed_gets_results_again(
     async with in_process_core(settings), AsyncExitStack() as stack:
         connection = await named_connection(amqp_url, "gateway")
         stack.push_async_callback(connection.close)
-        bus = await RabbitCommandBus.open(connection)
+        bus = await RabbitCommandBus.open(connection, partitions=settings.partitions)
         assert (await bus.send(play("before", guild_id=1), reply_within=10)).accepted
         await close_connection(amqp_url, "gateway")
         outcomes = Outcomes()
@@ -86,9 +86,8 @@ async def test_a_relay_cut_off_from_the_broker_for_a_while_publishes_what_was_st
         user = await stack.enter_async_context(broker_user(amqp_url))
         relaying = await named_connection(user.url, "relay")
         stack.push_async_callback(relaying.close)
-        relay = await bootstrap.build_relay(
-            settings, core.store, await RabbitEventPublisher.open(relaying)
-        )
+        publisher = await RabbitEventPublisher.open(relaying, partitions=settings.partitions)
+        relay = await bootstrap.build_relay(settings, core.store, publisher)
         relay_task = asyncio.create_task(relay.run(bootstrap.relay_leadership(core.store)))
         stack.push_async_callback(cancelled, relay_task)
 
@@ -181,7 +180,7 @@ async def test_an_event_whose_handler_is_cut_off_by_a_connection_drop_is_applied
         stack.push_async_callback(consumer.stop)
         publishing = await bootstrap.open_broker(settings)
         stack.push_async_callback(publishing.close)
-        await (await bootstrap.open_event_publisher(publishing)).publish(records)
+        await (await bootstrap.open_event_publisher(settings, publishing)).publish(records)
 
         async def all_applied() -> bool:
             return await ledger.count() == len(records)

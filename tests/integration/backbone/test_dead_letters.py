@@ -15,7 +15,7 @@ from reprise.adapters.event_store.rows import RowMapper
 from reprise.adapters.inprocess.tracking import InMemoryGuildPositions
 from reprise.adapters.rabbitmq.dead_letters import REASON_HEADER
 from reprise.adapters.rabbitmq.event_consumer import EventConsumer
-from reprise.adapters.rabbitmq.topology import GUILD_HEADER, dead_letter_queue
+from reprise.adapters.rabbitmq.topology import GUILD_HEADER, dead_letter_queue, partition_key
 from reprise.adapters.rabbitmq.wire import MAX_MESSAGE_BYTES, encode_event
 from reprise.application.results import CommandResult
 from reprise.domain.commands import parse_command
@@ -86,14 +86,15 @@ async def test_unusable_commands_are_dead_lettered_with_their_reason_and_the_cor
 
         await (await raw.get_queue(REPLY_TO, ensure=False)).consume(on_reply, no_ack=True)
         commands = await raw.get_exchange("commands")
+        partition = partition_key(GUILD, settings.partitions)
         ids = {kind: str(uuid.uuid4()) for kind in UNUSABLE_COMMANDS}
         for kind, body in UNUSABLE_COMMANDS.items():
             message = raw_message(
                 body, message_id=ids[kind], correlation_id=kind, reply_to=REPLY_TO
             )
-            await commands.publish(message, routing_key=str(GUILD))
+            await commands.publish(message, routing_key=partition)
         anonymous = b"not even json"  # no message id, no reply address: only dead-lettered
-        await commands.publish(raw_message(anonymous), routing_key=str(GUILD))
+        await commands.publish(raw_message(anonymous), routing_key=partition)
 
         dead = await collect(raw, dead_letter_queue("commands"), len(UNUSABLE_COMMANDS) + 1)
         by_body = {message.body: message for message in dead}
@@ -102,7 +103,7 @@ async def test_unusable_commands_are_dead_lettered_with_their_reason_and_the_cor
             letter = by_body[body]
             assert reason(letter).startswith(f"{kind}: "), (kind, reason(letter))
             assert letter.message_id == ids[kind]
-            assert letter.routing_key == str(GUILD)  # enough to publish it again once fixed
+            assert letter.routing_key == partition  # enough to publish it again once fixed
         assert reason(by_body[anonymous]).startswith("malformed_json: ")
         assert "limit 1048576" in reason(by_body[UNUSABLE_COMMANDS["oversized"]])
         missing = reason(by_body[UNUSABLE_COMMANDS["invalid_command"]])
@@ -154,7 +155,8 @@ async def test_malformed_events_are_dead_lettered_and_the_group_keeps_consuming(
         partition_count=settings.partitions,
     )
     try:
-        key, first_body = encode_event(records[0])
+        key = partition_key(GUILD, settings.partitions)
+        first_body = encode_event(records[0])
         envelope = json.loads(first_body)
         malformed = {
             "not json": b"\x00\x01 definitely not json",
@@ -165,7 +167,7 @@ async def test_malformed_events_are_dead_lettered_and_the_group_keeps_consuming(
         for body in malformed.values():  # same guild, before its valid events
             poison = raw_message(body, headers={GUILD_HEADER: str(GUILD)})
             await events.publish(poison, routing_key=key)
-        publisher = await bootstrap.open_event_publisher(broker)
+        publisher = await bootstrap.open_event_publisher(settings, broker)
         await publisher.publish(records)
 
         dead = await collect(raw, dead_letter_queue("events.backbone"), len(malformed))

@@ -96,7 +96,7 @@ async def _relay(
         settings.database_url or "", settings.database_schema, RowMapper(build_mapper())
     )
     stack.push_async_callback(store.close)
-    publisher = await bootstrap.open_event_publisher(broker)
+    publisher = await bootstrap.open_event_publisher(settings, broker)
     stack.push_async_callback(publisher.close)
     leadership = bootstrap.relay_leadership(store)
     assert isinstance(leadership, PostgresLeadership)

@@ -56,7 +56,7 @@ async def test_a_relay_refused_by_a_full_queue_publishes_everything_once_there_i
         stored = len(await stored_events(db, pg_schema))
         assert stored > PARTITIONS * CAPACITY
         relay = await bootstrap.build_relay(
-            settings, core.store, await bootstrap.open_event_publisher(broker)
+            settings, core.store, await bootstrap.open_event_publisher(settings, broker)
         )
         relay_task = asyncio.create_task(relay.run(bootstrap.relay_leadership(core.store)))
         stack.push_async_callback(cancelled, relay_task)

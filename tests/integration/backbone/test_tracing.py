@@ -49,7 +49,7 @@ async def test_a_command_and_its_events_are_one_trace_from_send_to_consume(
         stack.push_async_callback(consumer.stop)
         store, _ = await bootstrap.open_event_store(settings)
         stack.push_async_callback(store.close)
-        publisher = await bootstrap.open_event_publisher(broker)
+        publisher = await bootstrap.open_event_publisher(settings, broker)
         relay = await bootstrap.build_relay(settings, store, publisher)
         relaying = asyncio.create_task(relay.run(bootstrap.relay_leadership(store)))
         try:

@@ -15,6 +15,7 @@ from reprise.adapters.event_store.rows import RowMapper
 from reprise.adapters.inprocess.tracking import InMemoryGuildPositions
 from reprise.adapters.rabbitmq.declare import declare
 from reprise.adapters.rabbitmq.event_consumer import EventConsumer
+from reprise.adapters.rabbitmq.event_publisher import RabbitEventPublisher
 from reprise.adapters.rabbitmq.topology import core_topology
 from reprise.application.messaging import CommandBus, EventPublisher
 from reprise.application.ports import EventStore, Notification
@@ -100,7 +101,7 @@ async def rabbit_event_groups(
                 partition_count=PARTITIONS,
             )
             stack.push_async_callback(consumer.stop)
-        yield await bootstrap.open_event_publisher(connection), seen
+        yield await RabbitEventPublisher.open(connection, partitions=PARTITIONS), seen
 
 
 @asynccontextmanager

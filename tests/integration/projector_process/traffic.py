@@ -113,7 +113,7 @@ async def traffic(amqp_url: str, partitions: int) -> AsyncIterator[Traffic]:
     """Commands over RabbitMQ, as the gateway sends them."""
     connection = await bootstrap.open_broker(Settings(amqp_url=amqp_url, partitions=partitions))
     try:
-        bus = await RabbitCommandBus.open(connection)
+        bus = await RabbitCommandBus.open(connection, partitions=partitions)
         try:
             yield Traffic(bus)
         finally:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from reprise.adapters.rabbitmq.dead_letters import REASON_HEADER
+from reprise.adapters.rabbitmq.topology import partition_key
 from reprise.adapters.rabbitmq.voice_streams import (
     RabbitStreamPublisher,
     start_ui_consumer,
@@ -45,7 +46,7 @@ async def test_voice_messages_arrive_in_order_per_guild(
         )
 
     consumer = await start_voice_consumer(connection, handle, range(PARTITIONS))
-    publisher = await RabbitStreamPublisher.open(connection, "voice")
+    publisher = await RabbitStreamPublisher.open(connection, "voice", partitions=PARTITIONS)
     try:
         for index in range(20):
             for guild in GUILDS:
@@ -80,10 +81,11 @@ async def test_malformed_messages_are_dead_lettered_and_the_consumer_keeps_servi
         handled.append(message)
 
     consumer = await start_voice_consumer(connection, handle, range(PARTITIONS))
-    publisher = await RabbitStreamPublisher.open(connection, "voice")
+    publisher = await RabbitStreamPublisher.open(connection, "voice", partitions=PARTITIONS)
     try:
-        await publish_raw(connection, "voice", "7", b"{not json")
-        await publish_raw(connection, "voice", "7", b'{"type": "VoiceStateForwarded"}')
+        key = partition_key(7, PARTITIONS)
+        await publish_raw(connection, "voice", key, b"{not json")
+        await publish_raw(connection, "voice", key, b'{"type": "VoiceStateForwarded"}')
         await publisher.publish(VoiceStateForwarded(guild_id=7, session_id="s", channel_id=None))
         await until(lambda: len(handled) == 1, within=10, what="the good message handled")
         dead = await dead_letters(connection, "voice.dead", 2)
@@ -107,7 +109,7 @@ async def test_a_handler_that_keeps_failing_dead_letters_its_message_only(
         handled.append(message)
 
     consumer = await start_ui_consumer(connection, handle, range(PARTITIONS))
-    publisher = await RabbitStreamPublisher.open(connection, "ui")
+    publisher = await RabbitStreamPublisher.open(connection, "ui", partitions=PARTITIONS)
     try:
         await publisher.publish(VoiceConnectRequested(guild_id=8, channel_id=None))
         progress = PlaybackProgress(

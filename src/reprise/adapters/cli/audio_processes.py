@@ -59,7 +59,7 @@ async def start_loopback_over_rabbitmq(
     """Without Discord: answer the audio process's voice requests (see LoopbackVoice)."""
     from reprise.adapters.rabbitmq.voice_streams import start_ui_consumer
 
-    voice = await bootstrap.open_stream_publisher(connection, "voice")
+    voice = await bootstrap.open_stream_publisher(settings, connection, "voice")
     stack.push_async_callback(voice.close)
     loopback = LoopbackVoice(voice)
     consumer = await start_ui_consumer(connection, loopback.handle, range(settings.partitions))
@@ -75,11 +75,10 @@ async def start_audio_over_rabbitmq(
     store: EventStore,
 ) -> AudioProcess:
     """The audio process on RabbitMQ: commands, ui, events, voice and resolve."""
-    from reprise.adapters.rabbitmq.command_bus import RabbitCommandBus
-
-    commands = await RabbitCommandBus.open(connection)  # on the process's one connection
+    # on the process's one connection
+    commands = await bootstrap.open_rabbit_command_bus(settings, connection)
     stack.push_async_callback(commands.close)
-    ui = await bootstrap.open_stream_publisher(connection, "ui")
+    ui = await bootstrap.open_stream_publisher(settings, connection, "ui")
     stack.push_async_callback(ui.close)
     positions = bootstrap.guild_positions(store, "audio")
     sessions = bootstrap.open_node_sessions(settings)

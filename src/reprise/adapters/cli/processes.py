@@ -74,7 +74,7 @@ async def run_relay(settings: Settings, out: Console) -> int:
         stack.push_async_callback(store.close)
         connection = await bootstrap.open_broker(settings)
         stack.push_async_callback(connection.close)
-        publisher = await bootstrap.open_event_publisher(connection)
+        publisher = await bootstrap.open_event_publisher(settings, connection)
         relay = await bootstrap.build_relay(settings, store, publisher)
         stack.push_async_callback(relay.close)
         out.print(f"relay: publishing events from {description}; waiting for the lease.")

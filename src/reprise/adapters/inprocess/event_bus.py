@@ -96,4 +96,4 @@ class InProcessEventBus:
                     group.dead.append(DeadLetter(notification, f"handler_failed: {error!r}"))
                     return
                 await asyncio.sleep(0.05 * 2**attempt)
-        await group.positions.set(notification.guild_id, notification.position)
+        await group.positions.set_many({notification.guild_id: notification.position})

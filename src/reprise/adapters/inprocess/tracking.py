@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Mapping
 
 
 class InMemoryTracking:
@@ -31,8 +31,9 @@ class InMemoryGuildPositions:
     async def get(self, guild_id: int) -> int:
         return self._positions.get(guild_id, 0)
 
-    async def set(self, guild_id: int, position: int) -> None:
-        self._positions[guild_id] = max(position, self._positions.get(guild_id, 0))
+    async def set_many(self, positions: Mapping[int, int]) -> None:
+        for guild_id, position in positions.items():
+            self._positions[guild_id] = max(position, self._positions.get(guild_id, 0))
 
 
 class LocalLeadership:

@@ -8,6 +8,8 @@ from reprise.adapters.postgres.event_store import unavailable_on_db_errors
 from reprise.adapters.postgres.schema import checked_schema
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import asyncpg
 
 
@@ -60,17 +62,20 @@ class PostgresGuildPositions:
             self._known[guild_id] = int(value or 0)
         return self._known[guild_id]
 
-    async def set(self, guild_id: int, position: int) -> None:
+    async def set_many(self, positions: Mapping[int, int]) -> None:
         async with unavailable_on_db_errors():
             await self._pool.execute(
-                f"INSERT INTO {self._s}.consumer_positions AS c VALUES ($1, $2, $3) "
+                f"INSERT INTO {self._s}.consumer_positions AS c "
+                "SELECT $1, guild, position FROM unnest($2::bigint[], $3::bigint[]) "
+                "AS p (guild, position) "
                 "ON CONFLICT (group_name, guild_id) DO UPDATE SET position = excluded.position "
                 "WHERE c.position < excluded.position",
                 self._group,
-                guild_id,
-                position,
+                list(positions),
+                list(positions.values()),
             )
-        self._known[guild_id] = max(position, self._known.get(guild_id, 0))
+        for guild_id, position in positions.items():
+            self._known[guild_id] = max(position, self._known.get(guild_id, 0))
 
     def forget(self) -> None:
         """Drop the cache (when partitions may have moved to another consumer)."""

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
 from uuid import UUID
 
 import aio_pika
 from opentelemetry.trace import SpanKind
-from pydantic import ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from reprise.adapters.rabbitmq.batches import BATCH_TYPE, join, split
 from reprise.adapters.rabbitmq.dead_letters import DeadLetters
 from reprise.adapters.rabbitmq.metrics import CONSUMED, FAILED
 from reprise.adapters.rabbitmq.topology import partition_queue
 from reprise.adapters.rabbitmq.wire import MAX_MESSAGE_BYTES
-from reprise.adapters.tracing import TRACER, context_from, current_traceparent
+from reprise.adapters.tracing import (
+    TRACER,
+    context_from,
+    context_from_traceparent,
+    current_traceparent,
+)
 from reprise.application.results import CommandResult, Rejection
 from reprise.domain.commands import Command, parse_command
 
@@ -47,6 +55,56 @@ def decode_command(body: bytes) -> Command:
         raise UnusableMessage(_problem_kind(error), _describe(error)) from None
 
 
+class _WireItem(BaseModel):
+    reply: str | None
+    command: Command
+
+
+_WIRE_BATCH = TypeAdapter(list[_WireItem])
+
+
+class BatchItem(NamedTuple):
+    """One command of a batch, or why it can never be one (`raw` is what is dead-lettered)."""
+
+    reply: str | None
+    command: Command | UnusableMessage
+    command_id: UUID | None = None
+    raw: bytes = b""
+
+
+def decode_batch(body: bytes) -> list[BatchItem]:
+    """The batch's items; raises UnusableMessage when the batch as a whole is unusable."""
+    if len(body) > MAX_MESSAGE_BYTES:
+        raise UnusableMessage("oversized", f"{len(body)} bytes, limit {MAX_MESSAGE_BYTES}")
+    try:
+        return [BatchItem(item.reply, item.command) for item in _WIRE_BATCH.validate_json(body)]
+    except ValidationError:
+        pass  # some item is unusable: find which, one by one
+    try:
+        return [_decode_item(item) for item in split(body)]
+    except ValueError as error:
+        raise UnusableMessage("malformed_batch", str(error)) from None
+
+
+def _decode_item(item: Any) -> BatchItem:
+    if not isinstance(item, dict) or not isinstance(item.get("command"), dict):
+        problem = UnusableMessage("invalid_command", "a batch item is {reply, command}")
+        return BatchItem(None, problem, raw=json.dumps(item).encode())
+    reply = item.get("reply") if isinstance(item.get("reply"), str) else None
+    raw = json.dumps(item["command"]).encode()
+    try:
+        return BatchItem(reply, decode_command(raw))
+    except UnusableMessage as problem:
+        return BatchItem(reply, problem, _command_id(item["command"]), raw)
+
+
+def _command_id(command: dict[str, Any]) -> UUID | None:
+    try:
+        return UUID(str(command.get("command_id")))
+    except ValueError:
+        return None
+
+
 def _problem_kind(error: ValidationError) -> str:
     kinds = {problem["type"] for problem in error.errors()}
     fields = {str(part) for problem in error.errors() for part in problem["loc"]}
@@ -67,7 +125,13 @@ def _describe(error: ValidationError) -> str:
 
 
 class CommandConsumer:
-    """Consumes this core's command partitions; commands in flight share group commits."""
+    """Consumes this core's command partitions; commands in flight share group commits.
+
+    A message is one command or a batch of them (ADR 0011). A batch's commands are handled
+    concurrently (in order per guild), its replies travel back as one batch, and it is acked
+    once every command's outcome is committed. A command that can never be handled is
+    dead-lettered on its own, with the reason; the rest of its batch goes on.
+    """
 
     def __init__(self, channel: AbstractChannel, bus: MessageBus, dead: DeadLetters) -> None:
         self._channel = channel
@@ -81,7 +145,7 @@ class CommandConsumer:
         bus: MessageBus,
         partitions: Sequence[int],
         *,
-        prefetch: int = 500,
+        prefetch: int = 200,
     ) -> Self:
         channel = await connection.channel(publisher_confirms=True)
         await channel.set_qos(prefetch_count=prefetch)
@@ -95,25 +159,81 @@ class CommandConsumer:
         await self._channel.close()
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
+        if message.type == BATCH_TYPE:
+            await self._on_batch(message)
+        else:
+            await self._on_single(message)
+
+    async def _on_single(self, message: AbstractIncomingMessage) -> None:
         try:
             command = decode_command(message.body)
         except UnusableMessage as problem:
             await self._refuse(message, problem)
             return
-        context = context_from(message.headers)
-        name = f"handle {type(command).__name__}"
-        with TRACER.start_as_current_span(name, context=context, kind=SpanKind.CONSUMER):
-            command = command.model_copy(update={"traceparent": current_traceparent()})
-            try:
-                result = await self._bus.handle(command)
-            except Exception:
-                _log.exception("command %s failed; requeued", message.message_id)
-                FAILED.labels(GROUP).inc()
-                await message.nack(requeue=True)
-                return
-        await self._reply(message, result)
+        with TRACER.start_as_current_span(
+            f"handle {type(command).__name__}",
+            context=context_from(message.headers),
+            kind=SpanKind.CONSUMER,
+        ):
+            result = await self._handle(command)
+        if result is None:
+            FAILED.labels(GROUP).inc()
+            await message.nack(requeue=True)
+            return
+        if message.reply_to:
+            await self._publish_reply(
+                message.reply_to, result.model_dump_json().encode(), message.correlation_id
+            )
         await message.ack()
         CONSUMED.labels(GROUP).inc()
+
+    async def _on_batch(self, message: AbstractIncomingMessage) -> None:
+        try:
+            items = decode_batch(message.body)
+        except UnusableMessage as problem:
+            await self._dead.reject(message, problem.kind, problem.reason)
+            return
+        outcomes = await asyncio.gather(*[self._handle_item(message, item) for item in items])
+        replies = [
+            b'{"reply":' + json.dumps(item.reply).encode() + b',"result":' + result + b"}"
+            for item, result in zip(items, outcomes, strict=True)
+            if item.reply is not None and result
+        ]
+        if replies and message.reply_to:
+            await self._publish_reply(message.reply_to, join(replies), None, batch=True)
+        if any(result is None for result in outcomes):
+            FAILED.labels(GROUP).inc()
+            await message.nack(requeue=True)  # the handled ones come back as stored answers
+            return
+        await message.ack()
+        CONSUMED.labels(GROUP).inc(len(items))
+
+    async def _handle_item(self, message: AbstractIncomingMessage, item: BatchItem) -> bytes | None:
+        """The item's result as JSON, or None when handling it failed unexpectedly."""
+        if isinstance(item.command, UnusableMessage):
+            problem = item.command
+            await self._dead.dead_letter(message, item.raw, problem.kind, problem.reason)
+            rejection = Rejection(code=problem.kind, message=problem.reason, details={})
+            if item.command_id is None:
+                return b""  # nothing to answer with
+            result = CommandResult(command_id=item.command_id, accepted=False, rejection=rejection)
+            return result.model_dump_json().encode()
+        command = item.command
+        with TRACER.start_as_current_span(
+            f"handle {type(command).__name__}",
+            context=context_from_traceparent(command.traceparent),
+            kind=SpanKind.CONSUMER,
+        ):
+            handled = await self._handle(command)
+        return None if handled is None else handled.model_dump_json().encode()
+
+    async def _handle(self, command: Command) -> CommandResult | None:
+        command = command.model_copy(update={"traceparent": current_traceparent()})
+        try:
+            return await self._bus.handle(command)
+        except Exception:
+            _log.exception("command %s failed; its message is requeued", command.command_id)
+            return None
 
     async def _refuse(self, message: AbstractIncomingMessage, problem: UnusableMessage) -> None:
         await self._dead.reject(message, problem.kind, problem.reason)
@@ -121,20 +241,24 @@ class CommandConsumer:
             command_id = UUID(message.message_id or "")
         except ValueError:
             return
-        rejection = Rejection(code=problem.kind, message=problem.reason, details={})
-        await self._reply(
-            message, CommandResult(command_id=command_id, accepted=False, rejection=rejection)
-        )
-
-    async def _reply(self, message: AbstractIncomingMessage, result: CommandResult) -> None:
         if not message.reply_to:
             return
+        rejection = Rejection(code=problem.kind, message=problem.reason, details={})
+        result = CommandResult(command_id=command_id, accepted=False, rejection=rejection)
+        await self._publish_reply(
+            message.reply_to, result.model_dump_json().encode(), message.correlation_id
+        )
+
+    async def _publish_reply(
+        self, reply_to: str, body: bytes, correlation_id: str | None, *, batch: bool = False
+    ) -> None:
         await self._channel.default_exchange.publish(
             aio_pika.Message(
-                body=result.model_dump_json().encode(),
+                body=body,
                 content_type="application/json",
-                correlation_id=message.correlation_id,
+                correlation_id=correlation_id,
+                type=BATCH_TYPE if batch else None,
             ),
-            routing_key=message.reply_to,
+            routing_key=reply_to,
             mandatory=False,
         )

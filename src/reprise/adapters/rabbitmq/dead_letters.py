@@ -18,28 +18,41 @@ ROUTING_KEY_HEADER = "x-reprise-routing-key"
 
 
 class DeadLetters:
-    """Publishes the original body and headers plus the reason, then acks the original."""
+    """Publishes the original body and headers plus the reason, then acks the original; or,
+    for one item of a batch, that item's body with the batch's headers."""
 
     def __init__(self, exchange: AbstractExchange, group: str) -> None:
         self._exchange = exchange
         self._group = group
 
     async def reject(self, message: AbstractIncomingMessage, kind: str, reason: str) -> None:
+        await self.dead_letter(message, message.body, kind, reason, message_type=message.type)
+        await message.ack()
+
+    async def dead_letter(
+        self,
+        message: AbstractIncomingMessage,
+        body: bytes,
+        kind: str,
+        reason: str,
+        *,
+        message_type: str | None = None,
+    ) -> None:
+        """Dead-letter `body` (the message's or one of its items') without settling `message`."""
         headers = dict(message.headers or {})
         headers[REASON_HEADER] = f"{kind}: {reason}"[:2_000]
         headers[ROUTING_KEY_HEADER] = message.routing_key or ""
         await self._exchange.publish(
             aio_pika.Message(
-                body=message.body,
+                body=body,
                 headers=headers,
                 content_type=message.content_type,
                 message_id=message.message_id,
                 correlation_id=message.correlation_id,
-                type=message.type,
+                type=message_type,
                 delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
             ),
             routing_key=message.routing_key or "",
         )
-        await message.ack()
         DEAD_LETTERED.labels(self._group, kind).inc()
         _log.warning("dead-lettered a message from %s: %s: %s", self._group, kind, reason[:200])

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, NamedTuple, Self
 
 from opentelemetry.trace import SpanKind
+from pydantic import TypeAdapter, ValidationError
 
+from reprise.adapters.rabbitmq.batches import BATCH_TYPE, split
 from reprise.adapters.rabbitmq.dead_letters import DeadLetters
 from reprise.adapters.rabbitmq.declare import declare
 from reprise.adapters.rabbitmq.errors import BROKER_ERRORS
 from reprise.adapters.rabbitmq.handler_retries import handle_with_retries
 from reprise.adapters.rabbitmq.metrics import CONSUMED, DUPLICATES, LAG_SECONDS
 from reprise.adapters.rabbitmq.topology import event_group, partition_queue
-from reprise.adapters.rabbitmq.wire import MAX_MESSAGE_BYTES, decode_event
-from reprise.adapters.tracing import TRACER, context_from
+from reprise.adapters.rabbitmq.wire import (
+    MAX_MESSAGE_BYTES,
+    IntegrationEvent,
+    decode_event,
+    notification_of,
+)
+from reprise.adapters.tracing import TRACER, context_from_traceparent
 from reprise.application.keyed_locks import KeyedLocks
 
 if TYPE_CHECKING:
@@ -30,10 +38,25 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 HANDLER_ATTEMPTS = 5
+_WIRE_BATCH = TypeAdapter(list[IntegrationEvent])
+
+
+class _Event(NamedTuple):
+    envelope: IntegrationEvent
+    notification: Notification
+    raw: bytes = b""  # the message body it came as, when it came alone
+
+
+class _BadItem(NamedTuple):
+    raw: bytes
+    error: str
 
 
 class EventConsumer:
     """One consumer group's view of the events: each event applied once, in order per guild.
+
+    A message is one event or a batch of them (ADR 0011); a batch's guilds are applied
+    concurrently, their positions stored in one write, then the batch is acked.
 
     A handler that keeps failing is retried in place (holding its guild, so later events of
     the guild wait), then dead-lettered with the error: an event is never silently skipped.
@@ -55,6 +78,7 @@ class EventConsumer:
         self._positions = positions
         self._dead = dead
         self._guilds = KeyedLocks()
+        self._applied: dict[int, int] = {}  # per guild, ahead of what `positions` stored yet
 
     @classmethod
     async def start(  # noqa: PLR0913 - the consumer's collaborators, all required
@@ -67,11 +91,10 @@ class EventConsumer:
         *,
         partition_count: int,
         partitions: Sequence[int] | None = None,
-        patterns: tuple[str, ...] = ("#",),
         prefetch: int = 200,
     ) -> Self:
         channel = await connection.channel(publisher_confirms=True)
-        await declare(channel, event_group(group, partition_count, patterns))
+        await declare(channel, event_group(group, partition_count))
         await channel.set_qos(prefetch_count=prefetch)
         stream = f"events.{group}"
         dead = DeadLetters(await channel.get_exchange(f"{stream}.dlx"), stream)
@@ -86,44 +109,91 @@ class EventConsumer:
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
         try:
-            if len(message.body) > MAX_MESSAGE_BYTES:
-                raise ValueError(f"{len(message.body)} bytes, limit {MAX_MESSAGE_BYTES}")
-            _, notification = decode_event(message.body, self._rows)
-        except (ValueError, TypeError, KeyError) as error:
+            items = self._decode(message)
+        except ValueError as error:  # the message as a whole (pydantic's errors included)
             await self._dead.reject(message, "malformed_event", str(error))
             return
+        # Each guild's events are queued on its lock before the first suspension, so
+        # deliveries of one partition keep their order per guild.
+        by_guild: dict[int, list[_Event]] = {}
+        for item in items:
+            if isinstance(item, _Event):
+                by_guild.setdefault(item.notification.guild_id, []).append(item)
+        applying = [
+            asyncio.create_task(self._apply_guild(message, events)) for events in by_guild.values()
+        ]
         # Shielded: a dropped connection cancels delivery tasks, and must not split an
         # applied effect from its recorded position (the redelivery would apply it again).
-        await asyncio.shield(self._apply_in_order(message, notification))
+        await asyncio.shield(self._settle(message, items, applying))
 
-    async def _apply_in_order(
-        self, message: AbstractIncomingMessage, notification: Notification
+    def _decode(self, message: AbstractIncomingMessage) -> list[_Event | _BadItem]:
+        if len(message.body) > MAX_MESSAGE_BYTES:
+            raise ValueError(f"{len(message.body)} bytes, limit {MAX_MESSAGE_BYTES}")
+        if message.type != BATCH_TYPE:
+            return [_Event(*decode_event(message.body, self._rows), message.body)]
+        try:
+            envelopes = _WIRE_BATCH.validate_json(message.body)
+        except ValidationError:
+            return [self._decode_item(item) for item in split(message.body)]
+        return [_Event(envelope, notification_of(envelope, self._rows)) for envelope in envelopes]
+
+    def _decode_item(self, item: object) -> _Event | _BadItem:
+        raw = json.dumps(item).encode()
+        try:
+            return _Event(*decode_event(raw, self._rows), raw)
+        except (ValueError, TypeError, KeyError) as error:
+            return _BadItem(raw, str(error))
+
+    async def _settle(
+        self,
+        message: AbstractIncomingMessage,
+        items: list[_Event | _BadItem],
+        applying: list[asyncio.Task[dict[int, int]]],
     ) -> None:
-        async with self._guilds.hold(notification.guild_id):
-            try:
-                await self._apply(message, notification)
-            except BROKER_ERRORS as error:
-                _log.warning(
-                    "%s: could not settle a message (%s); it comes back", self._group, error
-                )
-
-    async def _apply(self, message: AbstractIncomingMessage, notification: Notification) -> None:
-        if notification.position <= await self._positions.get(notification.guild_id):
-            DUPLICATES.labels(self._group).inc()
+        try:
+            for item in items:
+                if isinstance(item, _BadItem):
+                    await self._dead.dead_letter(message, item.raw, "malformed_event", item.error)
+            applied: dict[int, int] = {}
+            for positions in await asyncio.gather(*applying):
+                applied.update(positions)
+            if applied:
+                await self._positions.set_many(applied)
             await message.ack()
-            return
+        except BROKER_ERRORS as error:
+            _log.warning("%s: could not settle a message (%s); it comes back", self._group, error)
+
+    async def _apply_guild(
+        self, message: AbstractIncomingMessage, events: list[_Event]
+    ) -> dict[int, int]:
+        """Apply one guild's events of a message in order; its new position, if it moved."""
+        guild_id = events[0].notification.guild_id
+        async with self._guilds.hold(guild_id):
+            position = self._applied.get(guild_id)
+            if position is None:
+                position = self._applied[guild_id] = await self._positions.get(guild_id)
+            moved = False
+            for event in events:
+                if event.notification.position <= position:
+                    DUPLICATES.labels(self._group).inc()
+                    continue
+                await self._apply(message, event)
+                position = self._applied[guild_id] = event.notification.position
+                moved = True
+        return {guild_id: position} if moved else {}
+
+    async def _apply(self, message: AbstractIncomingMessage, event: _Event) -> None:
+        notification = event.notification
         name = f"consume {type(notification.event).__name__}"
-        context = context_from(message.headers)
+        context = context_from_traceparent(notification.traceparent)
         with TRACER.start_as_current_span(name, context=context, kind=SpanKind.CONSUMER):
             error = await handle_with_retries(
                 self._handler, notification, group=self._group, attempts=HANDLER_ATTEMPTS
             )
         if error is not None:
-            await self._dead.reject(message, "handler_failed", repr(error))
+            body = event.raw or event.envelope.model_dump_json().encode()
+            await self._dead.dead_letter(message, body, "handler_failed", repr(error))
             return
-        await self._positions.set(notification.guild_id, notification.position)
-        await message.ack()
         CONSUMED.labels(self._group).inc()
         lag = datetime.now(UTC) - notification.event.timestamp
         LAG_SECONDS.labels(self._group).set(lag.total_seconds())
-        return None

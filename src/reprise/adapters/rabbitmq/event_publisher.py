@@ -1,4 +1,5 @@
-"""RabbitEventPublisher: stored events to the `events` topic exchange, confirmed in batches."""
+"""RabbitEventPublisher: stored events to the `events` exchange, one batch per partition
+(ADR 0011), every batch confirmed before `publish` returns."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from typing import TYPE_CHECKING, Self
 import aio_pika
 from opentelemetry.trace import SpanKind
 
+from reprise.adapters.rabbitmq.batches import BATCH_TYPE, join, pack
 from reprise.adapters.rabbitmq.errors import BROKER_ERRORS
 from reprise.adapters.rabbitmq.metrics import RELAYED
-from reprise.adapters.rabbitmq.topology import EVENTS_EXCHANGE
-from reprise.adapters.rabbitmq.wire import encode_event, event_id, guild_header
-from reprise.adapters.tracing import TRACER, context_from_traceparent, current_headers
+from reprise.adapters.rabbitmq.topology import EVENTS_EXCHANGE, partition_of
+from reprise.adapters.rabbitmq.wire import encode_event, event_id, routing_key
+from reprise.adapters.tracing import TRACER, context_from_traceparent, current_traceparent
+from reprise.application.messaging import BrokerUnavailable
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -21,25 +24,35 @@ if TYPE_CHECKING:
 
     from reprise.application.ports import RecordedEvent
 
-from reprise.application.messaging import BrokerUnavailable
-
 
 class RabbitEventPublisher:
-    """The EventPublisher port: every record is published, then all confirms are awaited."""
+    """The EventPublisher port: records grouped by partition, in order, one message a group."""
 
-    def __init__(self, channel: AbstractRobustChannel, exchange: AbstractExchange) -> None:
+    def __init__(
+        self, channel: AbstractRobustChannel, exchange: AbstractExchange, partitions: int
+    ) -> None:
         self._channel = channel
         self._exchange = exchange
+        self._partitions = partitions
 
     @classmethod
-    async def open(cls, connection: AbstractRobustConnection) -> Self:
+    async def open(cls, connection: AbstractRobustConnection, *, partitions: int) -> Self:
         channel = await connection.channel(publisher_confirms=True)
-        return cls(channel, await channel.get_exchange(EVENTS_EXCHANGE))
+        return cls(channel, await channel.get_exchange(EVENTS_EXCHANGE), partitions)
 
     async def publish(self, records: Sequence[RecordedEvent]) -> None:
+        by_partition: dict[int, list[RecordedEvent]] = {}
+        for record in records:
+            partition = partition_of(record.guild_id, self._partitions)
+            by_partition.setdefault(partition, []).append(record)
         try:
             await self._channel.ready()
-            await asyncio.gather(*[self._publish_one(record) for record in records])
+            await asyncio.gather(
+                *[
+                    self._publish_partition(partition, group)
+                    for partition, group in by_partition.items()
+                ]
+            )
         except BROKER_ERRORS as error:
             raise BrokerUnavailable(f"publishing {len(records)} events: {error!r}") from error
         RELAYED.inc(len(records))
@@ -47,16 +60,28 @@ class RabbitEventPublisher:
     async def close(self) -> None:
         await self._channel.close()
 
-    async def _publish_one(self, record: RecordedEvent) -> None:
-        key, body = encode_event(record)
-        context = context_from_traceparent(record.traceparent)
-        with TRACER.start_as_current_span(f"relay {key}", context=context, kind=SpanKind.PRODUCER):
+    async def _publish_partition(self, partition: int, records: list[RecordedEvent]) -> None:
+        bodies = [_traced_body(record) for record in records]
+        start = 0
+        publishing = []
+        for group in pack(bodies):
+            first, last = records[start], records[start + len(group) - 1]
+            start += len(group)
             message = aio_pika.Message(
-                body=body,
+                body=join(group),
                 content_type="application/json",
-                message_id=event_id(record.originator_id, record.originator_version),
-                type=key,
-                headers={**current_headers(), **guild_header(record.guild_id)},
+                message_id=f"{event_id(first.originator_id, first.originator_version)}.."
+                f"{event_id(last.originator_id, last.originator_version)}",
+                type=BATCH_TYPE,
                 delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
             )
-            await self._exchange.publish(message, routing_key=key)
+            publishing.append(self._exchange.publish(message, routing_key=str(partition)))
+        await asyncio.gather(*publishing)
+
+
+def _traced_body(record: RecordedEvent) -> bytes:
+    """The record's envelope, carrying the context of its own `relay` span."""
+    context = context_from_traceparent(record.traceparent)
+    name = f"relay {routing_key(record.topic)}"
+    with TRACER.start_as_current_span(name, context=context, kind=SpanKind.PRODUCER):
+        return encode_event(record, current_traceparent())

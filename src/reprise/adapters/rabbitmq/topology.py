@@ -1,18 +1,21 @@
 """The RabbitMQ topology, in one place: declared by the processes at start and written out
 as `infra/rabbitmq/definitions.json` (`reprise rabbitmq definitions`).
 
-- `commands`, `voice`, `ui`: x-consistent-hash exchanges hashing the guild id (the routing key)
-  onto N partition queues; each is a quorum queue with a single active consumer, a delivery
-  limit, and a dead-letter exchange into `<stream>.dead`.
-- `events`: a topic exchange (routing key `<aggregate>.<EventType>`); every consumer group
-  binds its own consistent-hash exchange `events.<group>` (hashing the `guild_id` header) with
-  its own partition queues, so each group sees every event, in order per guild.
+- `commands`, `voice`, `ui`: direct exchanges onto N partition queues, the routing key being
+  the partition that `partition_of` hashes the guild id onto (publishers compute it, so they
+  can put several messages of one partition in one batch, ADR 0011); each queue is a quorum
+  queue with a single active consumer, a delivery limit, and a dead-letter exchange into
+  `<stream>.dead`.
+- `events`: a direct exchange keyed the same way; every consumer group binds its own
+  partition queues `events.<group>.p<i>` to it, so each group sees every event, in order per
+  guild.
 - `resolve`: one shared quorum queue of track-resolution requests that any audio process
   serves (competing consumers), answered on direct reply-to; stale requests expire.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +63,16 @@ class Topology:
         )
 
 
+def partition_of(guild_id: int, partitions: int) -> int:
+    """The partition of a guild on every partitioned stream: a stable hash of its id."""
+    return zlib.crc32(str(guild_id).encode()) % partitions
+
+
+def partition_key(guild_id: int, partitions: int) -> str:
+    """The routing key that reaches the guild's partition queue."""
+    return str(partition_of(guild_id, partitions))
+
+
 def partition_queue(stream: str, index: int) -> str:
     return f"{stream}.p{index}"
 
@@ -68,7 +81,9 @@ def dead_letter_queue(stream: str) -> str:
     return f"{stream}.dead"
 
 
-def _partitioned_queues(stream: str, partitions: int) -> tuple[list[Queue], list[Binding]]:
+def _partitioned_queues(
+    source: str, stream: str, partitions: int
+) -> tuple[list[Queue], list[Binding]]:
     arguments = {
         "x-queue-type": "quorum",
         "x-single-active-consumer": True,
@@ -78,7 +93,7 @@ def _partitioned_queues(stream: str, partitions: int) -> tuple[list[Queue], list
         "x-overflow": "reject-publish",
     }
     queues = [Queue(partition_queue(stream, i), dict(arguments)) for i in range(partitions)]
-    bindings = [Binding(stream, queue.name, "1") for queue in queues]
+    bindings = [Binding(source, queue.name, str(i)) for i, queue in enumerate(queues)]
     return queues, bindings
 
 
@@ -91,19 +106,18 @@ def _dead_letters(stream: str) -> Topology:
 
 
 def partitioned_stream(stream: str, partitions: int) -> Topology:
-    """A stream hashed by routing key (the guild id) onto `partitions` ordered queues."""
-    queues, bindings = _partitioned_queues(stream, partitions)
-    own = Topology([Exchange(stream, "x-consistent-hash")], queues, bindings)
+    """A stream whose routing key (the guild's partition) picks one of `partitions` ordered
+    queues."""
+    queues, bindings = _partitioned_queues(stream, stream, partitions)
+    own = Topology([Exchange(stream, "direct")], queues, bindings)
     return own + _dead_letters(stream)
 
 
-def event_group(group: str, partitions: int, patterns: tuple[str, ...] = ("#",)) -> Topology:
-    """A consumer group's own partitioned view of the `events` exchange."""
+def event_group(group: str, partitions: int) -> Topology:
+    """A consumer group's own partition queues on the `events` exchange."""
     stream = f"{EVENTS_EXCHANGE}.{group}"
-    queues, bindings = _partitioned_queues(stream, partitions)
-    exchange = Exchange(stream, "x-consistent-hash", {"hash-header": GUILD_HEADER})
-    links = [Binding(EVENTS_EXCHANGE, stream, p, "exchange") for p in patterns]
-    return Topology([exchange], queues, bindings + links) + _dead_letters(stream)
+    queues, bindings = _partitioned_queues(EVENTS_EXCHANGE, stream, partitions)
+    return Topology([], queues, bindings) + _dead_letters(stream)
 
 
 def resolve_queue() -> Topology:
@@ -117,7 +131,7 @@ def resolve_queue() -> Topology:
 
 def core_topology(partitions: int) -> Topology:
     """Everything every process may publish to."""
-    topology = Topology([Exchange(EVENTS_EXCHANGE, "topic")], [], []) + resolve_queue()
+    topology = Topology([Exchange(EVENTS_EXCHANGE, "direct")], [], []) + resolve_queue()
     for stream in PARTITIONED_STREAMS:
         topology = topology + partitioned_stream(stream, partitions)
     return topology

@@ -1,10 +1,9 @@
 """The `voice` (gateway → audio) and `ui` (audio → gateway) streams over RabbitMQ.
 
-Both are consistent-hash exchanges onto partition queues (topology.py), so one guild's
-messages stay in order. A consumer applies each message in order per guild and acks after its
-handler; a message that can never be one of the stream's messages is dead-lettered with the
-reason, and a handler that keeps failing dead-letters its message too: the consumer keeps
-serving either way.
+Both are partitioned by guild (topology.py), so one guild's messages stay in order. A
+consumer applies each message in order per guild and acks after its handler; a message that
+can never be one of the stream's messages is dead-lettered with the reason, and a handler
+that keeps failing dead-letters its message too: the consumer keeps serving either way.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from reprise.adapters.rabbitmq.dead_letters import DeadLetters
 from reprise.adapters.rabbitmq.errors import BROKER_ERRORS
 from reprise.adapters.rabbitmq.handler_retries import handle_with_retries
 from reprise.adapters.rabbitmq.metrics import CONSUMED
-from reprise.adapters.rabbitmq.topology import partition_queue
+from reprise.adapters.rabbitmq.topology import partition_key, partition_queue
 from reprise.adapters.rabbitmq.wire import MAX_MESSAGE_BYTES, guild_header
 from reprise.application.keyed_locks import KeyedLocks
 from reprise.application.messaging import BrokerUnavailable
@@ -48,14 +47,19 @@ UI_STREAM = "ui"
 class RabbitStreamPublisher:
     """The VoiceChannel and UiChannel ports: `publish` returns once the broker confirmed."""
 
-    def __init__(self, channel: AbstractChannel, exchange: AbstractExchange) -> None:
+    def __init__(
+        self, channel: AbstractChannel, exchange: AbstractExchange, partitions: int
+    ) -> None:
         self._channel = channel
         self._exchange = exchange
+        self._partitions = partitions
 
     @classmethod
-    async def open(cls, connection: AbstractRobustConnection, stream: str) -> Self:
+    async def open(
+        cls, connection: AbstractRobustConnection, stream: str, *, partitions: int
+    ) -> Self:
         channel = await connection.channel(publisher_confirms=True)
-        return cls(channel, await channel.get_exchange(stream))
+        return cls(channel, await channel.get_exchange(stream), partitions)
 
     async def publish(self, message: VoiceMessage | UiMessage) -> None:
         body = message.model_dump_json().encode()
@@ -68,7 +72,8 @@ class RabbitStreamPublisher:
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
         )
         try:
-            await self._exchange.publish(outgoing, routing_key=str(message.guild_id))
+            key = partition_key(message.guild_id, self._partitions)
+            await self._exchange.publish(outgoing, routing_key=key)
         except BROKER_ERRORS as error:
             raise BrokerUnavailable(f"publishing {message.type}: {error!r}") from error
 

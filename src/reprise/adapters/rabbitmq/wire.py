@@ -56,8 +56,9 @@ def routing_key(topic: str) -> str:
     return f"{aggregate}.{name}"
 
 
-def encode_event(record: RecordedEvent) -> tuple[str, bytes]:
-    """The routing key and the body of a stored event, its state bytes passed through as is."""
+def encode_event(record: RecordedEvent, traceparent: str | None = None) -> bytes:
+    """The envelope of a stored event, its state bytes passed through as is; `traceparent`
+    is the publisher's span (the stored one when None)."""
     key = routing_key(record.topic)
     class_version = _class_version(record.topic)
     envelope = {
@@ -72,10 +73,10 @@ def encode_event(record: RecordedEvent) -> tuple[str, bytes]:
         "position": record.position,
         "occurred_at": record.recorded_at.isoformat(),
         "command_id": str(record.command_id),
-        "traceparent": record.traceparent,
+        "traceparent": traceparent or record.traceparent,
     }
     head = json.dumps(envelope, separators=(",", ":"))[:-1].encode()
-    return key, head + b',"payload":' + record.state + b"}"
+    return head + b',"payload":' + record.state + b"}"
 
 
 @cache
@@ -89,6 +90,11 @@ def _class_version(topic: str) -> int:
 def decode_event(body: bytes, rows: RowMapper) -> tuple[IntegrationEvent, Notification]:
     """Parse an event message; raises ValueError (pydantic's included) when it is malformed."""
     envelope = IntegrationEvent.model_validate_json(body)
+    return envelope, notification_of(envelope, rows)
+
+
+def notification_of(envelope: IntegrationEvent, rows: RowMapper) -> Notification:
+    """The stored event an envelope carries, as consumers see it."""
     state = json.dumps(envelope.payload, separators=(",", ":"), ensure_ascii=False).encode()
     record = RecordedEvent(
         position=envelope.position,
@@ -101,7 +107,7 @@ def decode_event(body: bytes, rows: RowMapper) -> tuple[IntegrationEvent, Notifi
         traceparent=envelope.traceparent,
         recorded_at=datetime.fromisoformat(envelope.occurred_at),
     )
-    return envelope, rows.notification(record)
+    return rows.notification(record)
 
 
 def guild_header(guild_id: int) -> dict[str, str]:

@@ -1,0 +1,109 @@
+"""Batches: several messages of one partition travelling as one AMQP message (ADR 0011).
+
+A batch is a JSON array of its items with the AMQP `type` "batch"; each item is what would
+otherwise be a message body of its own. Publishers coalesce: while one batch of a partition
+waits for the broker's confirm, what is submitted for that partition gathers into the next,
+so an idle publisher sends at once and a busy one sends fewer, fuller messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import TYPE_CHECKING, Any
+
+from reprise.adapters.rabbitmq.wire import MAX_MESSAGE_BYTES
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Sequence
+
+BATCH_TYPE = "batch"
+BATCH_LIMIT_BYTES = MAX_MESSAGE_BYTES - 1_024  # room for the brackets and commas
+
+
+def join(items: Sequence[bytes]) -> bytes:
+    return b"[" + b",".join(items) + b"]"
+
+
+def split(body: bytes) -> list[Any]:
+    """The items of a batch body; ValueError when it is not a JSON array."""
+    items = json.loads(body)
+    if not isinstance(items, list):
+        raise ValueError(f"a batch is a JSON array, not {type(items).__name__}")
+    return items
+
+
+def pack(items: Sequence[bytes], limit: int = BATCH_LIMIT_BYTES) -> list[list[bytes]]:
+    """The items, in order, in groups whose joined body stays within `limit` bytes; an item
+    larger than the limit travels alone (its consumer refuses it as oversized)."""
+    groups: list[list[bytes]] = []
+    size = limit + 1
+    for item in items:
+        if size + len(item) + 1 > limit:
+            groups.append([])
+            size = 1
+        groups[-1].append(item)
+        size += len(item) + 1
+    return groups
+
+
+class Coalescer:
+    """Publishes items per partition with at most one batch in flight per partition.
+
+    `submit` returns once the batch holding the item is confirmed, and raises what publishing
+    it raised."""
+
+    def __init__(self, publish: Callable[[int, list[bytes]], Awaitable[None]]) -> None:
+        self._publish = publish
+        self._pending: dict[int, list[tuple[bytes, asyncio.Future[None]]]] = {}
+        self._flushers: dict[int, asyncio.Task[None]] = {}
+
+    async def submit(self, partition: int, item: bytes) -> None:
+        future = asyncio.get_running_loop().create_future()
+        self._pending.setdefault(partition, []).append((item, future))
+        if partition not in self._flushers:
+            self._flushers[partition] = asyncio.create_task(self._flush(partition))
+        await future
+
+    async def close(self) -> None:
+        flushers = list(self._flushers.values())
+        for task in flushers:
+            task.cancel()
+        await asyncio.gather(*flushers, return_exceptions=True)
+        for pending in self._pending.values():  # a flusher cancelled before it ever ran
+            for _, future in pending:
+                future.cancel()
+        self._pending.clear()
+        self._flushers.clear()
+
+    async def _flush(self, partition: int) -> None:
+        pending: list[tuple[bytes, asyncio.Future[None]]] = []
+        try:
+            while pending := self._pending.pop(partition, []):
+                start = 0
+                for group in pack([item for item, _ in pending]):
+                    futures = [future for _, future in pending[start : start + len(group)]]
+                    start += len(group)
+                    await self._publish_group(partition, group, futures)
+        finally:
+            del self._flushers[partition]
+            for _, future in pending + self._pending.pop(partition, []):
+                future.cancel()  # a no-op on those already settled
+
+    async def _publish_group(
+        self, partition: int, group: list[bytes], futures: list[asyncio.Future[None]]
+    ) -> None:
+        try:
+            await self._publish(partition, group)
+        except asyncio.CancelledError:
+            for future in futures:
+                future.cancel()
+            raise
+        except Exception as error:  # the submitters get it; the flusher goes on
+            for future in futures:
+                if not future.done():
+                    future.set_exception(error)
+        else:
+            for future in futures:
+                if not future.done():
+                    future.set_result(None)
