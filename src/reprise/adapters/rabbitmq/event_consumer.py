@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 HANDLER_ATTEMPTS = 5
+GUILDS_AT_ONCE = 100  # guilds applying at once, over all messages in flight
 _WIRE_BATCH = TypeAdapter(list[IntegrationEvent])
 
 
@@ -78,6 +79,7 @@ class EventConsumer:
         self._positions = positions
         self._dead = dead
         self._guilds = KeyedLocks()
+        self._slots = asyncio.Semaphore(GUILDS_AT_ONCE)  # bounds the handler's concurrency
         self._applied: dict[int, int] = {}  # per guild, ahead of what `positions` stored yet
 
     @classmethod
@@ -168,7 +170,7 @@ class EventConsumer:
     ) -> dict[int, int]:
         """Apply one guild's events of a message in order; its new position, if it moved."""
         guild_id = events[0].notification.guild_id
-        async with self._guilds.hold(guild_id):
+        async with self._guilds.hold(guild_id), self._slots:
             position = self._applied.get(guild_id)
             if position is None:
                 position = self._applied[guild_id] = await self._positions.get(guild_id)
