@@ -23,6 +23,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.pipeline
 	$(BIN)/python -m bench.read_side
 	$(BIN)/python -m bench.audio
+	$(BIN)/python -m bench.gateway
 
 $(STAMP): pyproject.toml
 	python3.12 -m venv $(VENV)

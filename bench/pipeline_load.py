@@ -11,7 +11,7 @@ import asyncio
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import asyncpg
 import redis.asyncio as aioredis
@@ -19,6 +19,9 @@ from aio_pika.abc import AbstractChannel
 
 from bench.measure import percentile
 from bench.pipeline_env import ready_messages, settle
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 DRAIN_SECONDS = 10.0
 _MAX_COMMANDS = 1_000_000
@@ -185,6 +188,16 @@ class ReadModel:
         await self.client.hset(f"{self.prefix}guild:{guild_id}", "last_position", str(position))
         self.position = max(self.position, position)
         self.tracker.completed(key)
+
+    async def write_many(self, writes: Sequence[tuple[int, int, str]]) -> None:
+        """The same HSETs, for a batch of events, in one round trip (a pipeline)."""
+        async with self.client.pipeline(transaction=False) as pipe:
+            for guild_id, position, _ in writes:
+                pipe.hset(f"{self.prefix}guild:{guild_id}", "last_position", str(position))
+            await pipe.execute()
+        self.position = max(self.position, *(position for _, position, _ in writes))
+        for _, _, key in writes:
+            self.tracker.completed(key)
 
 
 @dataclass

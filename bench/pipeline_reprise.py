@@ -30,7 +30,7 @@ from reprise.domain import commands as c
 from reprise.settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Sequence
 
     from aio_pika.abc import AbstractRobustConnection
 
@@ -143,6 +143,11 @@ async def _start_read_model(
         key = str(notification.command_id)
         await read_model.write(notification.guild_id, notification.position, key)
 
+    async def write_batch(notifications: Sequence[Notification]) -> None:
+        await read_model.write_many(
+            [(n.guild_id, n.position, str(n.command_id)) for n in notifications]
+        )
+
     consumer = await EventConsumer.start(
         connection,
         READ_MODEL,
@@ -150,6 +155,7 @@ async def _start_read_model(
         RowMapper(build_mapper()),
         PostgresGuildPositions(pool, schema, READ_MODEL),
         partition_count=PARTITIONS,
+        batch_handler=write_batch,
     )
     stack.push_async_callback(consumer.stop)
 

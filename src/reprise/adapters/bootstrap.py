@@ -261,6 +261,7 @@ async def start_projector_consumer(
         RowMapper(build_mapper()),
         guild_positions(projector.store, "projector"),
         partition_count=settings.partitions,
+        batch_handler=projector.apply_batch,
     )
 
 

@@ -65,3 +65,5 @@ class GuildPositions(Protocol):
 
 
 NotificationHandler = Callable[[Notification], Awaitable[None]]
+# Applies notifications in their order (several guilds at once); must be idempotent.
+BatchHandler = Callable[[Sequence[Notification]], Awaitable[None]]

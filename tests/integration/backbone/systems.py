@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractRobustConnection
 
     from reprise.adapters.rabbitmq.dead_letters import DeadLetters
-    from reprise.application.messaging import GuildPositions, NotificationHandler
+    from reprise.application.messaging import BatchHandler, GuildPositions, NotificationHandler
     from reprise.application.ports import EventStore, Notification
     from reprise.application.results import CommandResult
     from reprise.domain.commands import CommandBase
@@ -149,8 +149,12 @@ class CountingConsumer(EventConsumer):
         rows: RowMapper,
         positions: GuildPositions,
         dead: DeadLetters,
+        *,
+        batch_handler: BatchHandler | None = None,
     ) -> None:
-        super().__init__(channel, group, handler, rows, positions, dead)
+        super().__init__(
+            channel, group, handler, rows, positions, dead, batch_handler=batch_handler
+        )
         self.deliveries: Counter[str] = Counter()
         self.in_flight = 0
 

@@ -15,6 +15,7 @@ from reprise.adapters.event_store.rows import RowMapper
 from reprise.adapters.inprocess.tracking import InMemoryGuildPositions
 from reprise.adapters.rabbitmq.batches import BATCH_TYPE
 from reprise.adapters.rabbitmq.event_consumer import EventConsumer
+from reprise.adapters.rabbitmq.event_publisher import RabbitEventPublisher
 from reprise.adapters.rabbitmq.topology import dead_letter_queue, partition_key
 from reprise.adapters.rabbitmq.wire import encode_event
 from reprise.application.results import CommandResult
@@ -26,11 +27,12 @@ from tests.integration.messaging.systems import Seen
 from tests.unit.application.commands_for_tests import play
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Sequence
 
     import asyncpg
     from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 
+    from reprise.application.ports import Notification
     from reprise.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -158,6 +160,56 @@ async def test_an_event_batch_applies_its_valid_events_in_order_around_malformed
             lambda: len(seen.notifications) >= len(records), within=10, what="the valid events"
         )
         assert seen.positions() == [record.position for record in records]
+    finally:
+        await consumer.stop()
+        await broker.close()
+
+
+async def test_a_failing_batch_handler_falls_back_to_one_by_one_and_dead_letters_only_the_poison(
+    settings: Settings, raw: AbstractChannel
+) -> None:
+    core = await bootstrap.bootstrap_core(settings)
+    try:
+        for guild in (GUILD, GUILD + 1, GUILD + 2):
+            await core.bus.handle(play("A", "B", guild_id=guild))
+        records = list(await core.store.read_recorded(0, 100))
+    finally:
+        await core.close()
+    poison = records[len(records) // 2].position
+    batches: list[list[int]] = []
+    seen = Seen()
+
+    async def apply_batch(notifications: Sequence[Notification]) -> None:
+        batches.append([n.position for n in notifications])
+        if any(n.position == poison for n in notifications):
+            raise RuntimeError("the read model refuses this one")
+        for notification in notifications:
+            await seen.handle(notification)
+
+    async def apply_one(notification: Notification) -> None:
+        if notification.position == poison:
+            raise RuntimeError("the read model refuses this one")
+        await seen.handle(notification)
+
+    broker = await bootstrap.open_broker(settings)
+    consumer = await EventConsumer.start(
+        broker,
+        "batched",
+        apply_one,
+        RowMapper(build_mapper()),
+        InMemoryGuildPositions(),
+        partition_count=1,
+        batch_handler=apply_batch,
+    )
+    try:
+        publisher = await RabbitEventPublisher.open(broker, partitions=1)  # one batch
+        await publisher.publish(records)
+        dead = await collect(raw, dead_letter_queue("events.batched"), 1, within=30)
+        assert reason(dead[0]).startswith("handler_failed: ")
+        assert json.loads(dead[0].body)["position"] == poison
+        expected = [record.position for record in records if record.position != poison]
+        await until(lambda: seen.positions() == expected, within=10, what="the others applied")
+        assert batches[0] == [record.position for record in records]  # tried together first
     finally:
         await consumer.stop()
         await broker.close()

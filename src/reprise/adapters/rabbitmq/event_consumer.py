@@ -8,7 +8,8 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple, Self
 
-from opentelemetry.trace import SpanKind
+from opentelemetry import trace
+from opentelemetry.trace import Link, SpanKind
 from pydantic import TypeAdapter, ValidationError
 
 from reprise.adapters.rabbitmq.batches import BATCH_TYPE, split
@@ -25,7 +26,7 @@ from reprise.adapters.rabbitmq.wire import (
     notification_of,
 )
 from reprise.adapters.tracing import TRACER, context_from_traceparent
-from reprise.application.keyed_locks import KeyedLocks
+from reprise.application.keyed_locks import KeyedLocks, KeyedTurns
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractRobustConnection
 
     from reprise.adapters.event_store.rows import RowMapper
-    from reprise.application.messaging import GuildPositions, NotificationHandler
+    from reprise.application.messaging import BatchHandler, GuildPositions, NotificationHandler
     from reprise.application.ports import Notification
 
 _log = logging.getLogger(__name__)
@@ -57,7 +58,9 @@ class EventConsumer:
     """One consumer group's view of the events: each event applied once, in order per guild.
 
     A message is one event or a batch of them (ADR 0011); a batch's guilds are applied
-    concurrently, their positions stored in one write, then the batch is acked.
+    concurrently, their positions stored in one write, then the batch is acked. With a
+    `batch_handler`, a message's new events are applied by one call of it instead (the
+    message waits for earlier messages sharing any of its guilds).
 
     A handler that keeps failing is retried in place (holding its guild, so later events of
     the guild wait), then dead-lettered with the error: an event is never silently skipped.
@@ -71,6 +74,8 @@ class EventConsumer:
         rows: RowMapper,
         positions: GuildPositions,
         dead: DeadLetters,
+        *,
+        batch_handler: BatchHandler | None = None,
     ) -> None:
         self._channel = channel
         self._group = group
@@ -79,6 +84,8 @@ class EventConsumer:
         self._positions = positions
         self._dead = dead
         self._guilds = KeyedLocks()
+        self._turns = KeyedTurns()  # for the batch handler: a message holds all its guilds
+        self._batch_handler = batch_handler
         self._slots = asyncio.Semaphore(GUILDS_AT_ONCE)  # bounds the handler's concurrency
         self._applied: dict[int, int] = {}  # per guild, ahead of what `positions` stored yet
 
@@ -94,13 +101,14 @@ class EventConsumer:
         partition_count: int,
         partitions: Sequence[int] | None = None,
         prefetch: int = 200,
+        batch_handler: BatchHandler | None = None,
     ) -> Self:
         channel = await connection.channel(publisher_confirms=True)
         await declare(channel, event_group(group, partition_count))
         await channel.set_qos(prefetch_count=prefetch)
         stream = f"events.{group}"
         dead = DeadLetters(await channel.get_exchange(f"{stream}.dlx"), stream)
-        consumer = cls(channel, group, handler, rows, positions, dead)
+        consumer = cls(channel, group, handler, rows, positions, dead, batch_handler=batch_handler)
         for partition in partitions if partitions is not None else range(partition_count):
             queue = await channel.get_queue(partition_queue(stream, partition))
             await queue.consume(consumer.on_message)
@@ -121,9 +129,16 @@ class EventConsumer:
         for item in items:
             if isinstance(item, _Event):
                 by_guild.setdefault(item.notification.guild_id, []).append(item)
-        applying = [
-            asyncio.create_task(self._apply_guild(message, events)) for events in by_guild.values()
-        ]
+        if (batch_handler := self._batch_handler) is not None:
+            events = [item for item in items if isinstance(item, _Event)]
+            applying = [
+                asyncio.create_task(self._apply_together(message, by_guild, events, batch_handler))
+            ]
+        else:
+            applying = [
+                asyncio.create_task(self._apply_guild(message, events))
+                for events in by_guild.values()
+            ]
         # Shielded: a dropped connection cancels delivery tasks, and must not split an
         # applied effect from its recorded position (the redelivery would apply it again).
         await asyncio.shield(self._settle(message, items, applying))
@@ -165,15 +180,63 @@ class EventConsumer:
         except BROKER_ERRORS as error:
             _log.warning("%s: could not settle a message (%s); it comes back", self._group, error)
 
+    async def _apply_together(
+        self,
+        message: AbstractIncomingMessage,
+        by_guild: dict[int, list[_Event]],
+        events: list[_Event],
+        batch_handler: BatchHandler,
+    ) -> dict[int, int]:
+        """Apply a message's new events with one batch-handler call; the guilds' new positions.
+
+        If the batch keeps failing, its events go one by one through the single handler, so
+        only the ones that keep failing are dead-lettered (handlers must be idempotent)."""
+        async with self._turns.hold_all(by_guild):
+            moved: dict[int, int] = {}
+            fresh: list[_Event] = []
+            for event in events:
+                guild_id, position = event.notification.guild_id, event.notification.position
+                known = moved.get(guild_id) or await self._position_of(guild_id)
+                if position <= known:
+                    DUPLICATES.labels(self._group).inc()
+                    continue
+                fresh.append(event)
+                moved[guild_id] = position
+            if fresh:
+                await self._apply_batch(message, fresh, batch_handler)
+            self._applied.update(moved)
+        return moved
+
+    async def _apply_batch(
+        self, message: AbstractIncomingMessage, events: list[_Event], batch_handler: BatchHandler
+    ) -> None:
+        notifications = [event.notification for event in events]
+        contexts = (context_from_traceparent(n.traceparent) for n in notifications)
+        links = [Link(trace.get_current_span(context).get_span_context()) for context in contexts]
+        with TRACER.start_as_current_span("consume batch", kind=SpanKind.CONSUMER, links=links):
+            error = await handle_with_retries(
+                batch_handler, notifications, group=self._group, attempts=2
+            )
+        if error is None:
+            CONSUMED.labels(self._group).inc(len(events))
+            self._record_lag(notifications[-1])
+            return
+        for event in events:
+            await self._apply(message, event)
+
+    async def _position_of(self, guild_id: int) -> int:
+        position = self._applied.get(guild_id)
+        if position is None:
+            position = self._applied[guild_id] = await self._positions.get(guild_id)
+        return position
+
     async def _apply_guild(
         self, message: AbstractIncomingMessage, events: list[_Event]
     ) -> dict[int, int]:
         """Apply one guild's events of a message in order; its new position, if it moved."""
         guild_id = events[0].notification.guild_id
         async with self._guilds.hold(guild_id), self._slots:
-            position = self._applied.get(guild_id)
-            if position is None:
-                position = self._applied[guild_id] = await self._positions.get(guild_id)
+            position = await self._position_of(guild_id)
             moved = False
             for event in events:
                 if event.notification.position <= position:
@@ -197,5 +260,8 @@ class EventConsumer:
             await self._dead.dead_letter(message, body, "handler_failed", repr(error))
             return
         CONSUMED.labels(self._group).inc()
+        self._record_lag(notification)
+
+    def _record_lag(self, notification: Notification) -> None:
         lag = datetime.now(UTC) - notification.event.timestamp
         LAG_SECONDS.labels(self._group).set(lag.total_seconds())
