@@ -54,6 +54,7 @@ class PanelKeeper:
         self._budget = EditBudget(options.panel_edits_per_second)
         self._wait = options.panel_projection_wait
         self._panels: dict[int, _Panel] = {}
+        self._closed = False  # a `ui` update after close must not edit through a closed client
 
     def message_id(self, guild_id: int) -> int | None:
         panel = self._panels.get(guild_id)
@@ -77,7 +78,7 @@ class PanelKeeper:
             panel.wanted_version = max(panel.wanted_version, version)
             panel.wanted_entry = None  # our own command: its version says enough
         panel.dirty = True
-        if panel.task is None:
+        if panel.task is None and not self._closed:
             panel.task = asyncio.create_task(self._keep(guild_id, panel))
 
     def on_progress(self, progress: PlaybackProgress) -> None:
@@ -88,6 +89,7 @@ class PanelKeeper:
             self.touch(progress.guild_id)
 
     async def close(self) -> None:
+        self._closed = True
         tasks = [p.task for p in self._panels.values() if p.task is not None]
         for task in tasks:
             task.cancel()

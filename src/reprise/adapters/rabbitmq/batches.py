@@ -51,7 +51,7 @@ class Coalescer:
     """Publishes items per partition with at most one batch in flight per partition.
 
     `submit` returns once the batch holding the item is confirmed, and raises what publishing
-    it raised."""
+    it raised (a ConnectionError when the publisher closed first)."""
 
     def __init__(self, publish: Callable[[int, list[bytes]], Awaitable[None]]) -> None:
         self._publish = publish
@@ -66,13 +66,13 @@ class Coalescer:
         await future
 
     async def close(self) -> None:
+        """Stop publishing; whoever still waits gets a ConnectionError."""
         flushers = list(self._flushers.values())
         for task in flushers:
             task.cancel()
         await asyncio.gather(*flushers, return_exceptions=True)
         for pending in self._pending.values():  # a flusher cancelled before it ever ran
-            for _, future in pending:
-                future.cancel()
+            _fail([future for _, future in pending], ConnectionError("the publisher closed"))
         self._pending.clear()
         self._flushers.clear()
 
@@ -87,23 +87,27 @@ class Coalescer:
                     await self._publish_group(partition, group, futures)
         finally:
             del self._flushers[partition]
-            for _, future in pending + self._pending.pop(partition, []):
-                future.cancel()  # a no-op on those already settled
+            unsent = pending + self._pending.pop(partition, [])
+            _fail([future for _, future in unsent], ConnectionError("the publisher closed"))
 
     async def _publish_group(
         self, partition: int, group: list[bytes], futures: list[asyncio.Future[None]]
     ) -> None:
         try:
             await self._publish(partition, group)
-        except asyncio.CancelledError:
-            for future in futures:
-                future.cancel()
+        except asyncio.CancelledError:  # closing, or aiormq giving up on a closed channel
+            _fail(futures, ConnectionError("publishing was interrupted"))
             raise
         except Exception as error:  # the submitters get it; the flusher goes on
-            for future in futures:
-                if not future.done():
-                    future.set_exception(error)
+            _fail(futures, error)
         else:
             for future in futures:
                 if not future.done():
                     future.set_result(None)
+
+
+def _fail(futures: list[asyncio.Future[None]], error: Exception) -> None:
+    """Not cancelled: a submitter must not take the publisher's end for its own cancellation."""
+    for future in futures:
+        if not future.done():
+            future.set_exception(error)
