@@ -72,15 +72,17 @@ class Core:
         await self.store.close()
 
 
-async def open_event_store(settings: Settings) -> tuple[EventStore, str]:
+async def open_event_store(settings: Settings, *, connections: int = 10) -> tuple[EventStore, str]:
+    """The configured store, migrated if MIGRATE_ON_START; `connections` caps the PostgreSQL
+    pool (a CLI command that reads needs one)."""
     rows = RowMapper(build_mapper())
     if settings.database_url:
-        if settings.migrate_on_start:
-            from reprise.adapters.postgres.connection import migrate_database
-
-            await migrate_database(settings.database_url, settings.database_schema)
         store = await PostgresEventStore.connect(
-            settings.database_url, settings.database_schema, rows
+            settings.database_url,
+            settings.database_schema,
+            rows,
+            connections,
+            migrated=settings.migrate_on_start,
         )
         return store, f"PostgreSQL (schema {settings.database_schema})"
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
