@@ -78,7 +78,8 @@ def show(
             if as_json:
                 print(history_views.record_json(record))
             else:
-                out.print(history_views.record_line(record, session.rows), highlight=False)
+                line = history_views.record_line(record, session.rows)
+                out.print(line, markup=False, highlight=False)
         return 0
 
     run(with_store(display))

@@ -75,6 +75,8 @@ def replay_queue(
 async def _print_diff(
     session: StoreSession, guild: int, span: tuple[int, int], as_json: bool
 ) -> int:
+    from rich.text import Text
+
     from reprise.application.replay import changes_between
     from reprise.projections.audit_log import summary
 
@@ -91,9 +93,10 @@ async def _print_diff(
                 )
             )
             continue
-        out.print(f"[bold]v{change.event.originator_version} {name}[/]: {summary(change.event)}")
+        heading = (f"v{change.event.originator_version} {name}", "bold")
+        out.print(Text.assemble(heading, ": ", summary(change.event)))
         for key, (old, new) in moved.items():
-            out.print(f"    {key}: {_short(old)} → {_short(new)}", highlight=False)
+            out.print(f"    {key}: {_short(old)} → {_short(new)}", markup=False, highlight=False)
     return 0
 
 
