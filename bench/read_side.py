@@ -3,9 +3,10 @@
 Run: `python -m bench.read_side` seeds a fresh PostgreSQL schema (`bench_read_<random>`) with
 1,000,000 events of 5,000 guilds, runs the three benchmarks against it, writes their sections
 of docs/benchmarks.md, then drops the schema (unless `--keep`) and the Redis prefix.
-`--seed` only seeds (and keeps) a schema; `--schema NAME` measures an already seeded one.
-Rebuilds process the first `--rebuild-events` events (default 120,000) to keep the run short;
-`--full` rebuilds all of them. DATABASE_URL and REDIS_URL default to the local services.
+`--seed` only seeds (and keeps) a schema; `--schema NAME` measures an already seeded one;
+`--cli-only` measures only the history CLI and writes only its section. Rebuilds process the
+first `--rebuild-events` events (default 120,000) to keep the run short; `--full` rebuilds all
+of them. DATABASE_URL and REDIS_URL default to the local services.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import asyncpg
 import redis.asyncio as aioredis
@@ -32,6 +34,9 @@ from reprise.adapters.event_store.mapping import build_mapper
 from reprise.adapters.event_store.rows import RowMapper
 from reprise.adapters.postgres.connection import migrate_database
 from reprise.adapters.postgres.event_store import PostgresEventStore
+
+if TYPE_CHECKING:
+    from bench.read_side_cli import Timed
 
 EVENTS = 1_000_000
 GUILDS = 5_000
@@ -49,6 +54,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--schema", help="measure this seeded schema (bench_read_* is dropped)")
     parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
     parser.add_argument("--full", action="store_true", help="rebuild every event")
+    parser.add_argument("--cli-only", action="store_true", help="only the history CLI section")
     parser.add_argument("--rebuild-events", type=int, default=REBUILD_EVENTS)
     parser.add_argument("--docs", type=Path, default=DOCS, help="the markdown file to update")
     return parser.parse_args()
@@ -126,6 +132,23 @@ async def _drop_prefix(url: str, prefix: str) -> None:
         await client.aclose()
 
 
+async def _cli(store: PostgresEventStore, dsn: str, schema: str) -> tuple[list[Timed], str]:
+    guilds = await sample_guilds(dsn, schema)
+    busy = dict(list(guilds.items())[:2])  # the CLI for the busiest and the median guild
+    timings = read_side_cli.processes(dsn, schema, busy)
+    timings += await read_side_cli.in_process(store, dsn, schema, guilds)
+    return timings, read_side_cli.import_profile(dsn, schema, next(iter(busy.values())))
+
+
+def _command(args: argparse.Namespace) -> str:
+    if args.cli_only:
+        return COMMAND + " --cli-only"
+    command = COMMAND + (" --full" if args.full else "")
+    if not args.full and args.rebuild_events != REBUILD_EVENTS:
+        command += f" --rebuild-events {args.rebuild_events}"
+    return command
+
+
 async def measure(
     dsn: str, server: ServerFacts, facts: StoreFacts, args: argparse.Namespace, started: float
 ) -> None:
@@ -135,25 +158,21 @@ async def measure(
     prefix = f"bench_read_{uuid.uuid4().hex[:12]}"
     cache = RecordingRedisCache.connect(redis_url(), prefix)
     try:
-        runs = await rebuilds(store, cache, dsn, limit)
-        lookups = await read_side_lookups.run(cache, redis_url(), prefix)
-        guilds = await sample_guilds(dsn, facts.schema)
-        busy = dict(list(guilds.items())[:2])  # the CLI for the busiest and the median guild
-        timings = read_side_cli.processes(dsn, facts.schema, busy)
-        timings += await read_side_cli.in_process(store, dsn, facts.schema, guilds)
-        imports = read_side_cli.import_profile()
+        if not args.cli_only:
+            runs = await rebuilds(store, cache, dsn, limit)
+            lookups = await read_side_lookups.run(cache, redis_url(), prefix)
+        timings, imports = await _cli(store, dsn, facts.schema)
     finally:
         await cache.close()
         await _drop_prefix(redis_url(), prefix)
         await store.close()
     load = f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
-    command = COMMAND + (" --full" if args.full else "")
-    if not args.full and args.rebuild_events != REBUILD_EVENTS:
-        command += f" --rebuild-events {args.rebuild_events}"
-    facts = replace(facts, took=time.perf_counter() - started, load=load, command=command)
-    cut = limit is not None and limit < facts.events
-    publish(rebuild_section(runs, facts, cut), server, args.docs)
-    publish(lookup_section(lookups, facts), server, args.docs)
+    took = time.perf_counter() - started
+    facts = replace(facts, took=took, load=load, command=_command(args))
+    if not args.cli_only:
+        cut = limit is not None and limit < facts.events
+        publish(rebuild_section(runs, facts, cut), server, args.docs)
+        publish(lookup_section(lookups, facts), server, args.docs)
     publish(cli_section(timings, facts, imports), server, args.docs)
 
 

@@ -1,14 +1,21 @@
 """`reprise events list --guild G` over the seeded store: the real process, and its parts.
 
 The CLI runs as a child process (`.venv/bin/reprise`, DATABASE_URL and DATABASE_SCHEMA set,
-everything else default, stdout a pipe) and is timed from spawn to exit. Its parts are timed
-the same way (a bare interpreter; importing the CLI) or in this process: opening the store as
-the CLI does (`store_session.opened`: migrations check, pool) with the query and close, and the
-query alone (`PostgresEventHistory.list_events`, warm pool), 50 newest events as the CLI asks.
+everything else default, stdout a pipe) and is timed from spawn to exit. Its floors are timed
+the same way: a bare interpreter, importing the CLI's libraries, and the same command written
+with those libraries and nothing of Reprise (`bench.read_side_bare_cli`). Its parts are timed
+in this process: opening the store as the CLI does (`store_session.opened`: one connection,
+the migrations check) with the query and close, and the query alone
+(`PostgresEventHistory.list_events`, warm pool), 50 newest events as the CLI asks.
+
+Reprise's modules are byte-compiled first, as an installed wheel's are: where
+PYTHONDONTWRITEBYTECODE is set (this machine sets it), every process would otherwise compile
+them from source.
 """
 
 from __future__ import annotations
 
+import compileall
 import os
 import statistics
 import subprocess
@@ -68,21 +75,30 @@ def _spawn(argv: Sequence[str], env: dict[str, str]) -> float:
 
 STACK_FLOOR = "import typer, rich.table, asyncpg, pydantic_settings"
 """What any `reprise` command that reads PostgreSQL imports before any of Reprise's own code."""
+BARE_CLI = "the same command on the same libraries, no Reprise (bench.read_side_bare_cli)"
+
+
+def _events_list(guild: int) -> list[str]:
+    return [REPRISE, "events", "list", "--guild", str(guild)]
 
 
 def processes(dsn: str, schema: str, guilds: dict[str, int]) -> list[Timed]:
     """Rounds of every child process in turn, so that each sees the same machine load."""
+    compileall.compile_dir(ROOT / "src" / "reprise", quiet=1)
+    busiest = next(iter(guilds.values()))
     variants = [
         Timed("python -c pass (interpreter start)", "—", []),
         Timed(f"python -c '{STACK_FLOOR}' (the CLI stack's import floor)", "—", []),
+        Timed(BARE_CLI, next(iter(guilds)), []),
         Timed("python -c 'import reprise.adapters.cli.main'", "—", []),
         *(Timed("reprise events list --guild G", label, []) for label in guilds),
     ]
     argvs = [
         [PYTHON, "-c", "pass"],
         [PYTHON, "-c", STACK_FLOOR],
+        [PYTHON, "-m", "bench.read_side_bare_cli", "--guild", str(busiest)],
         [PYTHON, "-c", "import reprise.adapters.cli.main"],
-        *([REPRISE, "events", "list", "--guild", str(guild)] for guild in guilds.values()),
+        *(_events_list(guild) for guild in guilds.values()),
     ]
     env = _env(dsn, schema)
     for _ in range(CLI_RUNS):
@@ -126,10 +142,11 @@ async def in_process(
     return timed
 
 
-def import_profile(top: int = 6) -> str:
-    """Where importing the CLI spends its time: self time summed per top-level package."""
-    done = subprocess.run(  # noqa: S603 - our own interpreter
-        [PYTHON, "-X", "importtime", "-c", "import reprise.adapters.cli.main"],
+def import_profile(dsn: str, schema: str, guild: int, top: int = 6) -> str:
+    """What `reprise events list` imports: self time summed per top-level package."""
+    done = subprocess.run(  # noqa: S603 - our own interpreter and CLI
+        [PYTHON, "-X", "importtime", *_events_list(guild)],
+        env=_env(dsn, schema),
         cwd=ROOT,
         capture_output=True,
         check=True,

@@ -1,7 +1,9 @@
 """The composition root: the one place that builds adapters from settings.
 
-RabbitMQ and Redis adapters are imported where they are first built, so a command that never
-talks to them (`reprise events list`, the console) does not pay for loading them.
+Every adapter is imported where it is first built, so a command loads only what it runs:
+`reprise events list` opens a store without loading the message bus, the handlers, the
+projector, RabbitMQ, Redis or aiohttp. Only the two SQL event stores are imported here, since
+the builders below tell them apart.
 """
 
 from __future__ import annotations
@@ -13,37 +15,10 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from reprise.adapters.event_store.mapping import build_mapper
 from reprise.adapters.event_store.rows import RowMapper
-from reprise.adapters.inprocess.clock import SystemClock
-from reprise.adapters.inprocess.command_bus import InProcessCommandBus
-from reprise.adapters.inprocess.event_bus import InProcessEventBus
-from reprise.adapters.inprocess.event_store import InMemoryEventStore
-from reprise.adapters.inprocess.read_cache import InMemoryReadCache
-from reprise.adapters.inprocess.tracking import (
-    InMemoryGuildPositions,
-    InMemoryTracking,
-    LocalLeadership,
-)
-from reprise.adapters.lavalink.node_specs import NodeSpec, parse_nodes
-from reprise.adapters.postgres.audit_log import PostgresAuditLog
-from reprise.adapters.postgres.connection import migrate_database
 from reprise.adapters.postgres.event_store import PostgresEventStore
-from reprise.adapters.postgres.history import PostgresEventHistory
-from reprise.adapters.postgres.leadership import PostgresLeadership
-from reprise.adapters.postgres.tracking import PostgresGuildPositions, PostgresTracking
-from reprise.adapters.sqlite.audit_log import SqliteAuditLog
 from reprise.adapters.sqlite.event_store import SqliteEventStore
-from reprise.adapters.sqlite.history import SqliteEventHistory
-from reprise.adapters.sqlite.tracking import SqliteTracking
-from reprise.application.aggregate_cache import AggregateCache
-from reprise.application.handlers import HANDLERS
-from reprise.application.message_bus import MessageBus
 from reprise.application.messaging import BrokerUnavailable
 from reprise.application.ports import Clock, EventStore
-from reprise.application.relay import Relay
-from reprise.application.unit_of_work import Dependencies
-from reprise.projections.aggregate_states import AggregateStates
-from reprise.projections.projector import Projector
-from reprise.projections.registry import read_models
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -52,10 +27,13 @@ if TYPE_CHECKING:
     from aio_pika.abc import AbstractRobustConnection
 
     from reprise.adapters.discord.gateway import Gateway, GatewayPorts
+    from reprise.adapters.inprocess.event_bus import InProcessEventBus
+    from reprise.adapters.inprocess.event_store import InMemoryEventStore
     from reprise.adapters.inprocess.track_resolver import InProcessTrackResolver
     from reprise.adapters.inprocess.voice_streams import InProcessStream
     from reprise.adapters.lavalink.audio_process import AudioPorts, AudioProcess
     from reprise.adapters.lavalink.node_sessions import NodeSessions
+    from reprise.adapters.lavalink.node_specs import NodeSpec
     from reprise.adapters.rabbitmq.command_bus import RabbitCommandBus
     from reprise.adapters.rabbitmq.command_consumer import CommandConsumer
     from reprise.adapters.rabbitmq.event_consumer import EventConsumer
@@ -63,6 +41,10 @@ if TYPE_CHECKING:
     from reprise.adapters.rabbitmq.track_resolution import RabbitTrackResolver
     from reprise.adapters.rabbitmq.voice_streams import RabbitStreamPublisher
     from reprise.application.history import EventHistory
+
+    # An annotation of `Core`, which dataclasses do not evaluate: importing the message bus at
+    # run time would load the handlers and the aggregates for every command.
+    from reprise.application.message_bus import MessageBus  # noqa: TC004
     from reprise.application.messaging import (
         CommandBus,
         EventPublisher,
@@ -70,8 +52,10 @@ if TYPE_CHECKING:
         Leadership,
         Tracking,
     )
+    from reprise.application.relay import Relay
     from reprise.application.voice_messages import UiMessage, VoiceMessage
     from reprise.projections.ports import AuditLog, ReadCache
+    from reprise.projections.projector import Projector
     from reprise.settings import Settings
 
 
@@ -88,13 +72,17 @@ class Core:
         await self.store.close()
 
 
-async def open_event_store(settings: Settings) -> tuple[EventStore, str]:
+async def open_event_store(settings: Settings, *, connections: int = 10) -> tuple[EventStore, str]:
+    """The configured store, migrated if MIGRATE_ON_START; `connections` caps the PostgreSQL
+    pool (a CLI command that reads needs one)."""
     rows = RowMapper(build_mapper())
     if settings.database_url:
-        if settings.migrate_on_start:
-            await migrate_database(settings.database_url, settings.database_schema)
         store = await PostgresEventStore.connect(
-            settings.database_url, settings.database_schema, rows
+            settings.database_url,
+            settings.database_schema,
+            rows,
+            connections,
+            migrated=settings.migrate_on_start,
         )
         return store, f"PostgreSQL (schema {settings.database_schema})"
     settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
@@ -112,6 +100,12 @@ def assemble_core(
     description: str = "memory",
 ) -> Core:
     """Wire the message bus around an already opened event store."""
+    from reprise.adapters.inprocess.clock import SystemClock
+    from reprise.application.aggregate_cache import AggregateCache
+    from reprise.application.handlers import HANDLERS
+    from reprise.application.message_bus import MessageBus
+    from reprise.application.unit_of_work import Dependencies
+
     clock = clock or SystemClock()
     deps = Dependencies(
         store=store,
@@ -124,6 +118,8 @@ def assemble_core(
 
 
 def in_memory_event_store() -> InMemoryEventStore:
+    from reprise.adapters.inprocess.event_store import InMemoryEventStore
+
     return InMemoryEventStore(RowMapper(build_mapper()))
 
 
@@ -159,31 +155,49 @@ async def open_broker(settings: Settings) -> AbstractRobustConnection:
 async def open_tracking(store: EventStore) -> Tracking:
     """Tracking positions kept beside the events, in the same database."""
     if isinstance(store, PostgresEventStore):
+        from reprise.adapters.postgres.tracking import PostgresTracking
+
         return PostgresTracking(store.pool, store.schema)
     if isinstance(store, SqliteEventStore):
+        from reprise.adapters.sqlite.tracking import SqliteTracking
+
         return await SqliteTracking.open(store.path)
+    from reprise.adapters.inprocess.tracking import InMemoryTracking
+
     return InMemoryTracking()
 
 
 def relay_leadership(store: EventStore) -> Leadership:
     """Across processes on PostgreSQL; within this process otherwise."""
     if isinstance(store, PostgresEventStore):
+        from reprise.adapters.postgres.leadership import PostgresLeadership
+
         key = int.from_bytes(hashlib.sha256(f"relay:{store.schema}".encode()).digest()[:7])
         return PostgresLeadership(store.dsn, key)
+    from reprise.adapters.inprocess.tracking import LocalLeadership
+
     return LocalLeadership()
 
 
 def guild_positions(store: EventStore, group: str) -> GuildPositions:
     if isinstance(store, PostgresEventStore):
+        from reprise.adapters.postgres.tracking import PostgresGuildPositions
+
         return PostgresGuildPositions(store.pool, store.schema, group)
+    from reprise.adapters.inprocess.tracking import InMemoryGuildPositions
+
     return InMemoryGuildPositions()
 
 
 async def build_relay(settings: Settings, store: EventStore, publisher: EventPublisher) -> Relay:
+    from reprise.application.relay import Relay
+
     return Relay(store, publisher, await open_tracking(store), batch_size=settings.relay_batch_size)
 
 
 def event_bus() -> InProcessEventBus:
+    from reprise.adapters.inprocess.event_bus import InProcessEventBus
+
     return InProcessEventBus(RowMapper(build_mapper()))
 
 
@@ -209,6 +223,8 @@ async def open_command_bus(settings: Settings, core: Core | None) -> CommandBus:
         return await open_rabbit_command_bus(settings, await open_broker(settings))
     if core is None:
         raise ValueError("without AMQP_URL the command bus needs the core in this process")
+    from reprise.adapters.inprocess.command_bus import InProcessCommandBus
+
     return InProcessCommandBus(core.bus)
 
 
@@ -225,14 +241,20 @@ def open_read_cache(settings: Settings) -> ReadCache:
         from reprise.adapters.redis.read_cache import RedisReadCache
 
         return RedisReadCache.connect(settings.redis_url, settings.redis_prefix)
+    from reprise.adapters.inprocess.read_cache import InMemoryReadCache
+
     return InMemoryReadCache()
 
 
 async def open_audit_log(store: EventStore) -> AuditLog | None:
     """The audit log lives beside the events; the in-memory store keeps none."""
     if isinstance(store, PostgresEventStore):
+        from reprise.adapters.postgres.audit_log import PostgresAuditLog
+
         return PostgresAuditLog(store.pool, store.schema)
     if isinstance(store, SqliteEventStore):
+        from reprise.adapters.sqlite.audit_log import SqliteAuditLog
+
         return await SqliteAuditLog.open(store.path)
     return None
 
@@ -240,6 +262,10 @@ async def open_audit_log(store: EventStore) -> AuditLog | None:
 async def build_projector(
     store: EventStore, cache: ReadCache, models: list[str] | None = None
 ) -> Projector:
+    from reprise.projections.aggregate_states import AggregateStates
+    from reprise.projections.projector import Projector
+    from reprise.projections.registry import read_models
+
     return Projector(
         store=store,
         cache=cache,
@@ -299,8 +325,12 @@ async def start_rabbit_backbone(
 
 async def open_event_history(store: EventStore) -> EventHistory:
     if isinstance(store, PostgresEventStore):
+        from reprise.adapters.postgres.history import PostgresEventHistory
+
         return PostgresEventHistory(store.pool, store.schema)
     if isinstance(store, SqliteEventStore):
+        from reprise.adapters.sqlite.history import SqliteEventHistory
+
         return await SqliteEventHistory.open(store.path)
     raise ValueError("the in-memory store keeps no history to query")
 
@@ -329,6 +359,8 @@ async def open_track_resolver(connection: AbstractRobustConnection) -> RabbitTra
 
 def lavalink_node_specs(settings: Settings, dev_url: str | None = None) -> list[NodeSpec]:
     """LAVALINK_NODES, or the development server this process started at `dev_url`."""
+    from reprise.adapters.lavalink.node_specs import parse_nodes
+
     if settings.lavalink_nodes:
         return parse_nodes(settings.lavalink_nodes)
     if dev_url is None:
@@ -446,6 +478,7 @@ def open_gateway_in_process(
     """The gateway beside the core and the audio process in one process (`reprise up`): it
     publishes on the audio process's `voice`, reads its `ui` and resolves through it."""
     from reprise.adapters.discord.gateway import GatewayPorts
+    from reprise.adapters.inprocess.command_bus import InProcessCommandBus
 
     ports = GatewayPorts(InProcessCommandBus(core.bus), cache, resolver, voice)
     gateway = build_gateway(settings, ports)

@@ -13,7 +13,7 @@ from reprise.adapters.event_store.mapping import build_mapper
 from reprise.adapters.event_store.rows import RowMapper
 from reprise.adapters.postgres.connection import migrate_database
 from reprise.adapters.postgres.event_store import PostgresEventStore
-from reprise.adapters.postgres.schema import MIGRATIONS
+from reprise.adapters.postgres.schema import _MIGRATION_LOCK, MIGRATIONS
 from reprise.application.ports import EventStoreUnavailable
 from reprise.application.queries import load_queue
 from reprise.domain import commands as c
@@ -85,6 +85,32 @@ async def test_concurrent_migrations_apply_each_migration_once(
 ) -> None:
     applied = await asyncio.gather(*[migrate_database(database_url, pg_schema) for _ in range(4)])
     assert sorted(applied) == [[], [], [], ALL_MIGRATIONS]
+
+
+async def test_a_current_schema_is_checked_without_waiting_for_the_migration_lock(
+    database_url: str, pg_schema: str
+) -> None:
+    await migrate_database(database_url, pg_schema)
+    other = await asyncpg.connect(database_url)
+    try:
+        await other.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
+        assert await asyncio.wait_for(migrate_database(database_url, pg_schema), 5) == []
+    finally:
+        await other.close()
+
+
+async def test_a_store_of_one_connection_migrates_a_new_schema_on_it(
+    database_url: str, pg_schema: str
+) -> None:
+    store = await PostgresEventStore.connect(
+        database_url, pg_schema, RowMapper(build_mapper()), 1, migrated=True
+    )
+    try:
+        assert store.pool.get_max_size() == 1
+        assert await store.max_position() == 0
+    finally:
+        await store.close()
+    assert await migrate_database(database_url, pg_schema) == []
 
 
 async def test_an_unreachable_database_is_reported_as_unavailable() -> None:

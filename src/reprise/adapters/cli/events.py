@@ -1,16 +1,19 @@
-"""`reprise events list|show|tail`: the stored events, as a table or JSON lines."""
+"""`reprise events list|show|tail`: the stored events, as a table or JSON lines.
+
+Each command imports the store and the views when it runs (see ADR 0012).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reprise.adapters.cli import history_views
 from reprise.adapters.cli.arguments import aggregate_ref, moment
 from reprise.adapters.cli.runtime import err, out, run, with_store
-from reprise.adapters.cli.store_session import StoreSession
-from reprise.application.history import EventFilter
+
+if TYPE_CHECKING:
+    from reprise.adapters.cli.store_session import StoreSession
 
 events_app = typer.Typer(no_args_is_help=True, help="Read the stored events.")
 JsonOption = Annotated[bool, typer.Option("--json", help="one JSON object a line")]
@@ -27,6 +30,9 @@ def list_events(
     as_json: JsonOption = False,
 ) -> None:
     """The newest matching events, shown oldest first."""
+    from reprise.adapters.cli import history_views
+    from reprise.application.history import EventFilter
+
     filters = EventFilter(
         guild, event_type, actor, moment(since) if since else None, moment(until) if until else None
     )
@@ -53,6 +59,9 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Every event of one aggregate, or only the one at @VERSION."""
+    from reprise.adapters.cli import history_views
+    from reprise.application.history import EventFilter
+
     aggregate_id, version = aggregate_ref(aggregate)
 
     async def display(session: StoreSession) -> int:
@@ -69,7 +78,8 @@ def show(
             if as_json:
                 print(history_views.record_json(record))
             else:
-                out.print(history_views.record_line(record, session.rows), highlight=False)
+                line = history_views.record_line(record, session.rows)
+                out.print(line, markup=False, highlight=False)
         return 0
 
     run(with_store(display))
@@ -82,6 +92,7 @@ def tail(
     as_json: JsonOption = False,
 ) -> None:
     """Follow new events as they are stored (Ctrl+C stops)."""
+    from reprise.adapters.cli import history_views
 
     async def follow(session: StoreSession) -> int:
         position, shown = await session.store.max_position(), 0

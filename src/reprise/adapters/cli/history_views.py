@@ -11,6 +11,7 @@ from eventsourcing.domain import CanMutateAggregate
 from eventsourcing.persistence import MapperDeserialisationError
 from eventsourcing.utils import TopicError
 from rich.table import Table
+from rich.text import Text
 
 from reprise.adapters.event_store.rows import RowMapper
 from reprise.application.history import HistoryEntry
@@ -60,12 +61,13 @@ def _record_fields(record: RecordedEvent) -> dict[str, Any]:
 
 
 def entries_table(entries: Sequence[HistoryEntry], rows: RowMapper, title: str) -> Table:
+    """Cells are plain Text: a title like "Song [feat. X]" is not read as rich markup."""
     table = Table(title=title)
     for column in ("position", "time (UTC)", "guild", "event", "version", "actor", "what"):
         table.add_column(column)
     for entry in entries:
         record = entry.record
-        table.add_row(
+        cells = (
             str(record.position),
             f"{record.recorded_at:%Y-%m-%d %H:%M:%S}",
             str(record.guild_id),
@@ -74,6 +76,7 @@ def entries_table(entries: Sequence[HistoryEntry], rows: RowMapper, title: str) 
             entry.actor,
             summary(_decode(rows, record)),
         )
+        table.add_row(*map(Text, cells))
     return table
 
 

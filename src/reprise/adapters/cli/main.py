@@ -1,6 +1,7 @@
 """The `reprise` command line.
 
-Each command imports what it runs when it runs, so `reprise events list` starts fast.
+Each command imports what it runs when it runs, so `reprise events list` starts fast: this
+module and the command groups' modules import little more than typer (ADR 0012).
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ from reprise.adapters.cli.projections import projections_app
 from reprise.adapters.cli.replay import replay_app
 from reprise.adapters.cli.runtime import err, out, run, settings
 from reprise.adapters.collector import tune_collector
-from reprise.adapters.rabbitmq.topology import definitions, full_topology
-from reprise.settings import Settings
 
 if TYPE_CHECKING:
     from reprise.adapters.bootstrap import Core
+    from reprise.settings import Settings
 
 app = typer.Typer(no_args_is_help=True, help="Reprise, an event-sourced Discord music bot.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
@@ -106,6 +106,8 @@ def rabbitmq_definitions(
     partitions: Annotated[int, typer.Option(help="partition queues per stream")] = 4,
 ) -> None:
     """Print the RabbitMQ topology as a definitions file (infra/rabbitmq/definitions.json)."""
+    from reprise.adapters.rabbitmq.topology import definitions, full_topology
+
     print(json.dumps(definitions(full_topology(partitions)), indent=2))
 
 

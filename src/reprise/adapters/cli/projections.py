@@ -1,28 +1,33 @@
-"""`reprise projections rebuild|status`: the read models against the event store."""
+"""`reprise projections rebuild|status`: the read models against the event store.
+
+Each command imports the read models when it runs (see ADR 0012).
+"""
 
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from reprise.adapters import bootstrap
 from reprise.adapters.cli.runtime import err, out, run, settings
-from reprise.projections.projector import Projector
-from reprise.projections.rebuild import rebuild as rebuild_models
-from reprise.projections.registry import ALL_NAMES, AUDIT_LOG, read_models
+
+if TYPE_CHECKING:
+    from reprise.projections.projector import Projector
 
 projections_app = typer.Typer(no_args_is_help=True, help="Read models.")
 
 
 @projections_app.command("rebuild")
 def rebuild(
-    name: Annotated[str | None, typer.Argument(help=f"one of {', '.join(ALL_NAMES)}")] = None,
+    name: Annotated[
+        str | None, typer.Argument(help="one model as `projections status` names it; all if none")
+    ] = None,
 ) -> None:
     """Rebuild one or all read models into a fresh key space and swap it in atomically."""
+    from reprise.adapters import bootstrap
+    from reprise.projections.registry import ALL_NAMES, AUDIT_LOG
+
     config = settings()
     if name is not None and name not in ALL_NAMES:
         raise typer.BadParameter(f"unknown read model {name!r}; known: {', '.join(ALL_NAMES)}")
@@ -54,6 +59,16 @@ def rebuild(
 
 
 async def _with_progress(projector: Projector, head: int) -> int:
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from reprise.projections.rebuild import rebuild as rebuild_models
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -75,6 +90,11 @@ async def _with_progress(projector: Projector, head: int) -> int:
 @projections_app.command("status")
 def status() -> None:
     """Each read model's position and how far it lags the event store."""
+    from rich.table import Table
+
+    from reprise.adapters import bootstrap
+    from reprise.projections.registry import AUDIT_LOG, read_models
+
     config = settings()
 
     async def work() -> int:

@@ -1,28 +1,30 @@
-"""`reprise replay queue|check`: a guild's state at any moment, and the pre-deploy check."""
+"""`reprise replay queue|check`: a guild's state at any moment, and the pre-deploy check.
+
+Each command imports the aggregates and the views when it runs (see ADR 0012).
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import Progress
 
-from reprise.adapters.cli import views
 from reprise.adapters.cli.arguments import version_or_moment, version_range
 from reprise.adapters.cli.runtime import err, out, run, with_store
-from reprise.adapters.cli.store_session import StoreSession
-from reprise.application.replay import NothingToReplay, changes_between, check_everything, state_at
 from reprise.domain.ids import queue_id
-from reprise.domain.queue import GuildQueue
-from reprise.projections.audit_log import summary
-from reprise.projections.queue_view import render
+
+if TYPE_CHECKING:
+    from reprise.adapters.cli.store_session import StoreSession
 
 replay_app = typer.Typer(no_args_is_help=True, help="Rebuild state from the events.")
 
 
 def _view(queue: Any) -> dict[str, Any]:
     """The queue view with entries reduced to their titles, to read changes at a glance."""
+    from reprise.domain.queue import GuildQueue
+    from reprise.projections.queue_view import render
+
     if not isinstance(queue, GuildQueue):
         return {}
     view: dict[str, Any] = json.loads(render(queue, position=0))
@@ -41,6 +43,10 @@ def replay_queue(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
 ) -> None:
     """Print the guild's queue as it was at a moment, or what changed between two."""
+    from reprise.adapters.cli import views
+    from reprise.application.replay import NothingToReplay, state_at
+    from reprise.domain.queue import GuildQueue
+
     if at is not None and diff is not None:
         raise typer.BadParameter("give --at or --diff, not both")
     version, moment = version_or_moment(at) if at else (None, None)
@@ -69,6 +75,11 @@ def replay_queue(
 async def _print_diff(
     session: StoreSession, guild: int, span: tuple[int, int], as_json: bool
 ) -> int:
+    from rich.text import Text
+
+    from reprise.application.replay import changes_between
+    from reprise.projections.audit_log import summary
+
     changes = await changes_between(session.store, queue_id(guild), *span)
     for change in changes:
         before, after = _view(change.before), _view(change.after)
@@ -82,9 +93,10 @@ async def _print_diff(
                 )
             )
             continue
-        out.print(f"[bold]v{change.event.originator_version} {name}[/]: {summary(change.event)}")
+        heading = (f"v{change.event.originator_version} {name}", "bold")
+        out.print(Text.assemble(heading, ": ", summary(change.event)))
         for key, (old, new) in moved.items():
-            out.print(f"    {key}: {_short(old)} → {_short(new)}", highlight=False)
+            out.print(f"    {key}: {_short(old)} → {_short(new)}", markup=False, highlight=False)
     return 0
 
 
@@ -96,6 +108,9 @@ def _short(value: Any) -> str:
 @replay_app.command("check")
 def replay_check() -> None:
     """Load every stream fully and through its snapshot; report failures (run before a deploy)."""
+    from rich.progress import Progress
+
+    from reprise.application.replay import check_everything
 
     async def check(session: StoreSession) -> int:
         with Progress(console=err, transient=True) as progress:

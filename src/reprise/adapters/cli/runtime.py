@@ -1,26 +1,30 @@
-"""What every CLI command shares: the consoles, the settings, running a coroutine."""
+"""What every CLI command shares: the consoles, the settings, running a coroutine.
+
+Imported by every command's module, so it imports what it uses when it is used.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
-from reprise.adapters.cli.history_views import UndecodableEvent
-from reprise.adapters.cli.store_session import StoreSession, opened
-from reprise.application.messaging import BrokerUnavailable
-from reprise.application.ports import EventStoreUnavailable
-from reprise.settings import Settings
+if TYPE_CHECKING:
+    from reprise.adapters.cli.store_session import StoreSession
+    from reprise.settings import Settings
 
 out = Console()
 err = Console(stderr=True)
 
 
 def settings() -> Settings:
+    from pydantic import ValidationError
+
+    from reprise.settings import Settings
+
     try:
         return Settings()
     except ValidationError as error:
@@ -30,6 +34,10 @@ def settings() -> Settings:
 
 def run(work: Coroutine[Any, Any, int]) -> None:
     """Run a command's coroutine; infrastructure failures become clear messages."""
+    from reprise.adapters.cli.history_views import UndecodableEvent
+    from reprise.application.messaging import BrokerUnavailable
+    from reprise.application.ports import EventStoreUnavailable
+
     try:
         code = asyncio.run(work)
     except EventStoreUnavailable as error:
@@ -45,5 +53,7 @@ def run(work: Coroutine[Any, Any, int]) -> None:
 
 
 async def with_store(work: Callable[[StoreSession], Awaitable[int]]) -> int:
+    from reprise.adapters.cli.store_session import opened
+
     async with opened(settings()) as session:
         return await work(session)

@@ -23,7 +23,7 @@ class StoreSession:
 
 @asynccontextmanager
 async def opened(settings: Settings) -> AsyncIterator[StoreSession]:
-    store, _ = await bootstrap.open_event_store(settings)
+    store, _ = await bootstrap.open_event_store(settings, connections=1)
     try:
         history = await bootstrap.open_event_history(store)
         try:

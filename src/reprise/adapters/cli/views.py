@@ -34,10 +34,11 @@ def result_line(result: CommandResult) -> Text:
     return Text.assemble(("rejected ", "bold red"), result.rejection.message)
 
 
-def _entry_row(number: str, entry: QueueEntry) -> list[str]:
+def _entry_row(number: str, entry: QueueEntry) -> list[Text]:
+    """Plain Text cells: a title like "Song [feat. X]" is not read as rich markup."""
     track = entry.track
     length = "live" if track.is_stream else duration(track.length_ms)
-    return [number, track.title, track.author, length, entry.requested_by]
+    return [Text(cell) for cell in (number, track.title, track.author, length, entry.requested_by)]
 
 
 def queue_view(queue: GuildQueue | None) -> RenderableType:
@@ -94,6 +95,6 @@ def events_table(events: Sequence[CanMutateAggregate[UUID]], title: str) -> Tabl
             str(event.originator_version),
             f"{event.timestamp:%H:%M:%S}",
             type(event).__name__,
-            details,
+            Text(details),
         )
     return table

@@ -23,7 +23,7 @@ from reprise.adapters.event_store.commit_plan import (
 )
 from reprise.adapters.event_store.group_commit import GroupCommitter, GroupOutcome
 from reprise.adapters.event_store.rows import EventRow, RowMapper, SnapshotRow
-from reprise.adapters.postgres.schema import checked_schema
+from reprise.adapters.postgres.schema import checked_schema, migrate
 from reprise.application.ports import (
     AppendOutcome,
     Commit,
@@ -73,9 +73,20 @@ class PostgresEventStore:
         self._listener: asyncpg.Connection | None = None
 
     @classmethod
-    async def connect(cls, dsn: str, schema: str, rows: RowMapper, pool_size: int = 10) -> Self:
+    async def connect(
+        cls, dsn: str, schema: str, rows: RowMapper, pool_size: int = 10, *, migrated: bool = False
+    ) -> Self:
+        """A pool of up to `pool_size` connections; `migrated` first applies pending migrations
+        on one of them."""
         async with unavailable_on_db_errors():
-            pool = await asyncpg.create_pool(dsn, min_size=2, max_size=pool_size)
+            pool = await asyncpg.create_pool(dsn, min_size=min(2, pool_size), max_size=pool_size)
+            try:
+                if migrated:
+                    async with pool.acquire() as connection:
+                        await migrate(connection, schema)
+            except BaseException:
+                pool.terminate()
+                raise
         return cls(pool, dsn, schema, rows)
 
     @property
