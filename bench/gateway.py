@@ -28,6 +28,7 @@ import nextcord.http
 from bench.gateway_load import Outcome, gateway_bytes, percentile
 from bench.gateway_systems import baseline_bot, reprise_gateway
 from bench.report import DOCS, Section, publish
+from reprise.adapters.collector import tune_collector
 
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
@@ -148,6 +149,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short phases, 10 and 100 guilds")
     args = parser.parse_args()
+    tune_collector()  # as every `reprise` process does; the baseline bot shares the process
     seconds, counts = (3.0, (10, 100)) if args.quick else (10.0, GUILDS)
     started = time.perf_counter()
     rows, worst, notes = await run(seconds, counts)

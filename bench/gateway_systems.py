@@ -71,7 +71,7 @@ async def reprise_gateway(panel_edit_interval: float) -> AsyncIterator[nextcord.
         stack.push_async_callback(events.close)
         cache = bootstrap.open_read_cache(settings)
         projector = await bootstrap.build_projector(core.store, cache)
-        events.subscribe("projector", projector.handle, InMemoryGuildPositions())
+        events.subscribe_batches("projector", projector.apply_batch, InMemoryGuildPositions())
         relay = await bootstrap.build_relay(settings, core.store, events)
         relaying = asyncio.create_task(relay.run(LocalLeadership()))
         resolver = InProcessTrackResolver()

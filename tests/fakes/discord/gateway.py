@@ -8,6 +8,7 @@ shard carries the guild and whose intents ask for the event.
 import asyncio
 import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from aiohttp import WSMsgType, web
@@ -58,7 +59,7 @@ class GatewayHub:
 
     @property
     def live_sessions(self) -> list[GatewaySession]:
-        return [s for s in self.sessions.values() if s.connection is not None and not s.invalidated]
+        return [session for session in self.sessions.values() if session.live]
 
     async def serve(self, request: web.Request) -> web.WebSocketResponse:
         """The aiohttp handler for the gateway (and the resume gateway) URL."""
@@ -209,11 +210,19 @@ class GatewayHub:
     # EventSink: how world changes reach connected bots.
 
     def dispatch_to_guild(self, event: str, guild_id: int, data: Payload) -> None:
+        for session in self._listeners(event, guild_id):
+            session.dispatch(event, data)
+        self.signal.notify()
+
+    def listens(self, event: str, guild_id: int) -> bool:
+        """Whether any session would receive `event` in this guild (its intents ask for it)."""
+        return any(True for _ in self._listeners(event, guild_id))
+
+    def _listeners(self, event: str, guild_id: int) -> Iterator[GatewaySession]:
         guild = self.world.guilds[guild_id]
         for session in self.sessions.values():
             if not session.invalidated and session.carries(guild) and session.wants(event):
-                session.dispatch(event, data)
-        self.signal.notify()
+                yield session
 
     def guild_joined(self, guild: Guild) -> None:
         for session in self.sessions.values():
@@ -224,8 +233,8 @@ class GatewayHub:
     def session_for_guild(self, guild_id: int) -> GatewaySession:
         """The live session that receives this guild's interactions."""
         guild = self.world.guilds[guild_id]
-        for session in self.live_sessions:
-            if session.carries(guild):
+        for session in self.sessions.values():
+            if session.live and session.carries(guild):
                 return session
         raise LookupError(f"no bot is connected to the shard of guild {guild_id}")
 

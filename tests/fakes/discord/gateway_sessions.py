@@ -5,11 +5,11 @@ numbers and are kept, so a client that RESUMEs receives what it missed.
 """
 
 import asyncio
-import json
 import zlib
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+import orjson
 from aiohttp import web
 
 from tests.fakes.discord.entities import Payload
@@ -71,14 +71,15 @@ class GatewayConnection:
         self.zlib_stream = zlib_stream
         self.session: GatewaySession | None = None
         self._compressor = zlib.compressobj() if zlib_stream else None
-        self._outbox: asyncio.Queue[str | CloseWith | None] = asyncio.Queue()
+        self._outbox: asyncio.Queue[bytes | CloseWith | None] = asyncio.Queue()
 
     def send(self, op: Op, data: object) -> None:
         """Sends a non-dispatch frame; those carry null `s` and `t`."""
-        self.send_raw(json.dumps({"op": op, "d": data, "s": None, "t": None}))
+        self.send_raw(orjson.dumps({"op": op, "d": data, "s": None, "t": None}))
 
-    def send_raw(self, text: str) -> None:
-        self._outbox.put_nowait(text)
+    def send_raw(self, frame: bytes) -> None:
+        """Queues one frame, JSON encoded as UTF-8."""
+        self._outbox.put_nowait(frame)
 
     def close(self, code: int, reason: str = "") -> None:
         self._outbox.put_nowait(CloseWith(code, reason))
@@ -95,9 +96,9 @@ class GatewayConnection:
             if self.ws.closed:
                 continue
             if self._compressor is None:
-                await self.ws.send_str(item)
+                await self.ws.send_str(item.decode())
             else:
-                data = self._compressor.compress(item.encode())
+                data = self._compressor.compress(item)
                 await self.ws.send_bytes(data + self._compressor.flush(zlib.Z_SYNC_FLUSH))
 
 
@@ -110,10 +111,15 @@ class GatewaySession:
     intents: int
     large_threshold: int
     sequence: int = 0
-    backlog: list[tuple[int, str]] = field(default_factory=list)
+    backlog: list[tuple[int, bytes]] = field(default_factory=list)
     connection: GatewayConnection | None = None
     invalidated: bool = False
     dispatched: list[tuple[str, Payload]] = field(default_factory=list)
+
+    @property
+    def live(self) -> bool:
+        """Connected, and not invalidated."""
+        return self.connection is not None and not self.invalidated
 
     @property
     def shard_id(self) -> int | None:
@@ -129,7 +135,7 @@ class GatewaySession:
     def dispatch(self, event: str, data: Payload) -> None:
         """Numbers the event, keeps it for RESUME and sends it if connected."""
         self.sequence += 1
-        frame = json.dumps({"op": Op.DISPATCH, "t": event, "s": self.sequence, "d": data})
+        frame = orjson.dumps({"op": Op.DISPATCH, "t": event, "s": self.sequence, "d": data})
         self.backlog.append((self.sequence, frame))
         self.dispatched.append((event, data))
         if self.connection is not None:

@@ -37,6 +37,7 @@ class InteractionDesk:
         self.signal = signal
         self.callback_deadline = 3.0
         self.by_id: dict[int, UserInteraction] = {}
+        self._by_token: dict[str, UserInteraction] = {}
 
     @property
     def application_id(self) -> int:
@@ -63,6 +64,7 @@ class InteractionDesk:
             asyncio.get_running_loop().time(), source_message,
         )  # fmt: skip
         self.by_id[interaction_id] = interaction
+        self._by_token[token] = interaction
         return interaction
 
     def _payload(
@@ -155,12 +157,12 @@ class InteractionDesk:
 
     def by_token(self, application_id: int, token: str) -> UserInteraction:
         """The acknowledged interaction behind a webhook token."""
-        for interaction in self.by_id.values():
-            if interaction.token == token and application_id == self.application_id:
-                if not interaction.callbacks:
-                    break
-                return interaction
-        raise DiscordError(404, "Unknown Webhook", 10015)
+        interaction = self._by_token.get(token)
+        if interaction is None or application_id != self.application_id:
+            raise DiscordError(404, "Unknown Webhook", 10015)
+        if not interaction.callbacks:
+            raise DiscordError(404, "Unknown Webhook", 10015)
+        return interaction
 
     def message_of(self, interaction: UserInteraction, reference: str) -> RecordedMessage:
         """`@original` or the id of one of the interaction's follow-ups."""

@@ -17,6 +17,9 @@ def announce(discord: "FakeDiscord", event: str, message: RecordedMessage) -> No
     """Tells the gateway about a message change, as Discord does for non-ephemeral ones."""
     if message.ephemeral or message.guild_id is None:
         return
+    if not discord.gateway.listens(event, message.guild_id):
+        discord.signal.notify()
+        return
     if event == "MESSAGE_DELETE":
         data: Payload = {"id": str(message.id), "channel_id": str(message.channel_id)}
         discord.gateway.dispatch_to_guild(

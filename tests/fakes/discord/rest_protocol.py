@@ -5,12 +5,12 @@ header verbatim) and the `X-RateLimit-*` headers of Rate_Limits.md.
 """
 
 import hashlib
-import json
 import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+import orjson
 from aiohttp import BodyPartReader, web
 from aiohttp.typedefs import Middleware
 
@@ -33,7 +33,7 @@ class DiscordError(Exception):
 
 
 def json_response(data: object, status: int = 200) -> web.Response:
-    return web.Response(status=status, body=json.dumps(data).encode(), headers=JSON_HEADERS)
+    return web.Response(status=status, body=orjson.dumps(data), headers=JSON_HEADERS)
 
 
 def no_content() -> web.Response:
@@ -46,7 +46,7 @@ async def read_body(request: web.Request) -> tuple[Payload, list[str]]:
         return await _read_multipart(request)
     if not request.body_exists:
         return {}, []
-    body = await request.json()
+    body = await request.json(loads=orjson.loads)
     return (body if isinstance(body, dict) else {"items": body}), []
 
 
@@ -58,7 +58,7 @@ async def _read_multipart(request: web.Request) -> tuple[Payload, list[str]]:
         if not isinstance(part, BodyPartReader):
             continue
         if part.name == "payload_json":
-            payload = json.loads(await part.text())
+            payload = orjson.loads(await part.read())
         else:
             await part.read()
             filenames.append(part.filename or str(part.name))
@@ -83,6 +83,7 @@ class RateLimits:
     forced: list[tuple[str, float]] = field(default_factory=list)
     answered_429: list[str] = field(default_factory=list)
     _buckets: dict[str, tuple[float, int]] = field(default_factory=dict)
+    _bucket_ids: dict[str, str] = field(default_factory=dict)
 
     def force_429(
         self, path_contains: str = "", *, times: int = 1, retry_after: float = 0.1
@@ -92,7 +93,10 @@ class RateLimits:
 
     def answer(self, key: str, path: str) -> tuple[dict[str, str], float | None]:
         """Headers for this request and, if it is limited, its `retry_after`."""
-        bucket = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:16]
+        bucket = self._bucket_ids.get(key)
+        if bucket is None:
+            bucket = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:16]
+            self._bucket_ids[key] = bucket
         now = time.time()
         started, used = self._buckets.get(key, (now, 0))
         if now >= started + self.window:

@@ -9,11 +9,12 @@ class ChangeSignal:
     """Wakes waiters whenever the stand-in records something new."""
 
     def __init__(self) -> None:
-        self._changed = asyncio.Event()
+        self._changed: asyncio.Event | None = None  # made when someone first waits
 
     def notify(self) -> None:
-        self._changed.set()
-        self._changed = asyncio.Event()
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = None
 
     async def wait_for[T](self, probe: Callable[[], T | None], *, within: float, what: str) -> T:
         """Returns the first non-None result of `probe`, re-checking after every change."""
@@ -23,6 +24,8 @@ class ChangeSignal:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise TimeoutError(f"fake Discord: waited {within}s for {what}")
+            if self._changed is None:
+                self._changed = asyncio.Event()
             changed = self._changed
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), remaining)

@@ -60,6 +60,7 @@ class Guild:
             channel_id or self.world.mint.next(), self.id, name, kind, len(self.channels)
         )
         self.channels[channel.id] = channel
+        self.world.channels[channel.id] = channel
         self._emit("CHANNEL_CREATE", channel.payload())
         return channel
 
@@ -170,6 +171,7 @@ class World:
         self.mint = mint
         self.users: dict[int, User] = {bot.id: bot}
         self.guilds: dict[int, Guild] = {}
+        self.channels: dict[int, Channel] = {}  # of every guild, by id
         self.sink: EventSink | None = None
 
     def add_guild(self, name: str, guild_id: int | None = None) -> Guild:
@@ -192,7 +194,4 @@ class World:
         return known
 
     def channel(self, channel_id: int) -> Channel | None:
-        for guild in self.guilds.values():
-            if channel_id in guild.channels:
-                return guild.channels[channel_id]
-        return None
+        return self.channels.get(channel_id)

@@ -22,7 +22,7 @@ from reprise.application.ports import EventStore, Notification
 from reprise.settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable
+    from collections.abc import AsyncIterator, Callable, Sequence
 
 PARTITIONS = 4
 
@@ -42,6 +42,9 @@ class Seen:
 
     async def handle(self, notification: Notification) -> None:
         self.notifications.append(notification)
+
+    async def handle_batch(self, notifications: Sequence[Notification]) -> None:
+        self.notifications.extend(notifications)
 
     def positions(self, guild_id: int | None = None) -> list[int]:
         return [
@@ -106,12 +109,15 @@ async def rabbit_event_groups(
 
 @asynccontextmanager
 async def in_process_event_groups(
-    groups: list[str],
+    groups: list[str], *, batches: bool = False
 ) -> AsyncIterator[tuple[EventPublisher, dict[str, Seen]]]:
     events = bootstrap.event_bus()
     seen = {group: Seen() for group in groups}
     for group in groups:
-        events.subscribe(group, seen[group].handle, InMemoryGuildPositions())
+        if batches:
+            events.subscribe_batches(group, seen[group].handle_batch, InMemoryGuildPositions())
+        else:
+            events.subscribe(group, seen[group].handle, InMemoryGuildPositions())
     try:
         yield events, seen
     finally:

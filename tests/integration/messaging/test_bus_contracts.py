@@ -53,6 +53,17 @@ class TestInProcessEventBus(EventPublisherContract):
             yield groups
 
 
+class TestInProcessEventBusInBatches(EventPublisherContract):
+    @pytest.fixture
+    def system(self, in_process_system: CommandSystem) -> CommandSystem:
+        return in_process_system
+
+    @pytest.fixture
+    async def groups(self) -> AsyncIterator[tuple[EventPublisher, dict[str, Seen]]]:
+        async with in_process_event_groups(["projector", "audio"], batches=True) as groups:
+            yield groups
+
+
 @pytest.fixture
 async def rabbit_system(
     amqp_url: str, database_url: str, pg_schema: str

@@ -171,7 +171,7 @@ async def _in_process(
     projector = await bootstrap.build_projector(core.store, cache)
     stack.push_async_callback(projector.close)
     await projector.catch_up(await projector.low_watermark())
-    events.subscribe("projector", projector.handle, InMemoryGuildPositions())
+    events.subscribe_batches("projector", projector.apply_batch, InMemoryGuildPositions())
     audio = await audio_processes.start_audio_in_process(
         settings, core, events, cache, dev_url, stack
     )

@@ -42,35 +42,43 @@ def plan_group(
     versions: Mapping[UUID, int],
     stored_results: Mapping[UUID, CommandResult],
 ) -> GroupPlan:
+    """`versions` and `stored_results` are read, never copied: the in-memory store passes all
+    it holds."""
     plan = GroupPlan()
-    current = dict(versions)
-    seen: dict[UUID, CommandResult] = dict(stored_results)
+    moved: dict[UUID, int] = {}  # versions the commits accepted so far in this group reach
+    seen: dict[UUID, CommandResult] = {}  # results of the commands accepted in this group
     for index, commit in enumerate(commits):
         command_id = commit.command.command_id
-        if command_id in seen:
-            plan.refused[index] = AlreadyHandled(seen[command_id])
+        earlier = seen.get(command_id)
+        if earlier is None:
+            earlier = stored_results.get(command_id)
+        if earlier is not None:
+            plan.refused[index] = AlreadyHandled(earlier)
             continue
-        conflict = _first_conflict(commit, current)
+        conflict = _first_conflict(commit, moved, versions)
         if conflict is not None:
             plan.refused[index] = conflict
             continue
         for event in commit.events:
-            current[event.originator_id] = event.originator_version
+            moved[event.originator_id] = event.originator_version
         seen[command_id] = commit.result
         plan.accepted.append(index)
     return plan
 
 
-def _first_conflict(commit: Commit, versions: Mapping[UUID, int]) -> ConcurrencyConflict | None:
+def _first_conflict(
+    commit: Commit, moved: Mapping[UUID, int], versions: Mapping[UUID, int]
+) -> ConcurrencyConflict | None:
     checked: set[UUID] = set()
     for event in commit.events:
-        if event.originator_id in checked:
+        originator_id = event.originator_id
+        if originator_id in checked:
             continue
-        checked.add(event.originator_id)
+        checked.add(originator_id)
         expected = event.originator_version - 1
-        actual = versions.get(event.originator_id, 0)
+        actual = moved.get(originator_id, versions.get(originator_id, 0))
         if expected != actual:
-            return ConcurrencyConflict(event.originator_id, expected, actual)
+            return ConcurrencyConflict(originator_id, expected, actual)
     return None
 
 

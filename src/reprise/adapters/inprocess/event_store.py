@@ -38,6 +38,7 @@ class InMemoryEventStore:
         self._rows = rows
         self._events: list[EventRow] = []
         self._streams: dict[UUID, list[EventRow]] = {}
+        self._versions: dict[UUID, int] = {}  # each stream's last version
         self._snapshots: dict[UUID, SnapshotRow] = {}
         self._results: dict[UUID, CommandResult] = {}
         self._committer = GroupCommitter(self._write_group)
@@ -88,16 +89,13 @@ class InMemoryEventStore:
 
     async def _write_group(self, commits: Sequence[Commit]) -> list[GroupOutcome]:
         await asyncio.sleep(0)  # a real store yields while it writes; let others join the group
-        versions = {
-            originator_id: rows[-1].originator_version
-            for originator_id, rows in self._streams.items()
-        }
-        plan = plan_group(commits, versions, self._results)
+        plan = plan_group(commits, self._versions, self._results)
         accepted = [commits[i] for i in plan.accepted]
         event_rows = self._rows.event_rows(accepted, len(self._events) + 1, datetime.now(UTC))
         for row in event_rows:
             self._events.append(row)
             self._streams.setdefault(row.originator_id, []).append(row)
+            self._versions[row.originator_id] = row.originator_version
         for commit in accepted:
             self._results[commit.command.command_id] = commit.result
         for snapshot in self._rows.snapshot_rows(accepted):
