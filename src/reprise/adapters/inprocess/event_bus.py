@@ -11,21 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from reprise.application.messaging import GuildPositions, NotificationHandler
+from reprise.application.messaging import BatchHandler, GuildPositions, NotificationHandler
 from reprise.application.ports import Notification, RecordedEvent
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from reprise.adapters.event_store.rows import RowMapper
 
 _log = logging.getLogger(__name__)
 HANDLER_ATTEMPTS = 5
 MAX_BATCH = 100  # a batch runs without a pause (in-memory reads): keep it short
-BatchHandler = Callable[[Sequence[Notification]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -134,8 +134,7 @@ class InProcessEventBus:
             for notification in fresh:
                 await self._apply(group, notification)
             return
-        for guild_id, position in reached.items():
-            await group.positions.set(guild_id, position)
+        await group.positions.set_many(reached)
 
     async def _apply(self, group: _Group, notification: Notification) -> None:
         if notification.position <= await group.positions.get(notification.guild_id):
