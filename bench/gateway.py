@@ -164,7 +164,9 @@ async def main() -> None:
         f"alternately, 1 per guild per second for {seconds:.0f} s, open loop. Errors: no "
         "callback within 3 s of the due time, or a reply other than the expected one. Reprise's "
         f"now-playing panels are edited at most every {PANEL_EDIT_INTERVAL:.0f} s per guild "
-        "during the run (those edits are REST calls to the same stand-in).",
+        "and 30 times a second in all during the run (those edits are REST calls to the same "
+        "stand-in). Both processes use Reprise's collector thresholds (tune_collector); the "
+        "stand-in freezes its guilds once built.",
         *notes,
         f"Whole run took {time.perf_counter() - started:.0f} s.",
     ]

@@ -1,7 +1,8 @@
 """The projector: applies events to every read model and the audit log, idempotently.
 
-It is used three ways: live (one event at a time from the bus), catching up from the event
-store's notification order (batches), and rebuilding a model into a fresh generation.
+It is used three ways: live (events from the bus: one at a time over RabbitMQ, what has queued
+up in process), catching up from the event store's notification order (batches), and
+rebuilding a model into a fresh generation.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class Projector:
     states: AggregateStates
 
     async def handle(self, notification: Notification) -> None:
-        """The live path: one event from the bus."""
+        """The live path over RabbitMQ: one event from the bus."""
         await self.apply_batch([notification])
 
     async def apply_batch(
