@@ -36,3 +36,9 @@ class CommandResult(BaseModel):
     @classmethod
     def rejected(cls, command_id: UUID, error: DomainError) -> CommandResult:
         return cls(command_id=command_id, accepted=False, rejection=Rejection.from_error(error))
+
+    @classmethod
+    def refused(cls, command_id: UUID, code: str, message: str) -> CommandResult:
+        """Turned away before any handler saw it (unusable, too large)."""
+        rejection = Rejection(code=code, message=message, details={})
+        return cls(command_id=command_id, accepted=False, rejection=rejection)

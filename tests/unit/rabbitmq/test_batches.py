@@ -12,7 +12,7 @@ from reprise.adapters.rabbitmq.batches import Coalescer, join, pack, split
 
 def test_items_are_packed_in_order_under_the_limit_and_an_oversized_one_goes_alone() -> None:
     items = [b"a" * 40, b"b" * 40, b"c" * 40, b"d" * 500, b"e" * 10]
-    groups = pack(items, limit=100)
+    groups = pack(items, bytes, limit=100)
     assert [item for group in groups for item in group] == items
     assert groups == [[items[0], items[1]], [items[2]], [items[3]], [items[4]]]
     assert all(len(join(group)) <= 100 for group in groups if len(group) > 1)

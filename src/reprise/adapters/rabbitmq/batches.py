@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from reprise.adapters.rabbitmq.wire import MAX_MESSAGE_BYTES
@@ -33,17 +34,20 @@ def split(body: bytes) -> list[Any]:
     return items
 
 
-def pack(items: Sequence[bytes], limit: int = BATCH_LIMIT_BYTES) -> list[list[bytes]]:
-    """The items, in order, in groups whose joined body stays within `limit` bytes; an item
-    larger than the limit travels alone (its consumer refuses it as oversized)."""
-    groups: list[list[bytes]] = []
+def pack[T](
+    entries: Sequence[T], body: Callable[[T], bytes], limit: int = BATCH_LIMIT_BYTES
+) -> list[list[T]]:
+    """The entries, in order, in groups whose joined bodies stay within `limit` bytes; an
+    entry larger than the limit travels alone (its consumer refuses it as oversized)."""
+    groups: list[list[T]] = []
     size = limit + 1
-    for item in items:
-        if size + len(item) + 1 > limit:
+    for entry in entries:
+        length = len(body(entry)) + 1
+        if size + length > limit:
             groups.append([])
             size = 1
-        groups[-1].append(item)
-        size += len(item) + 1
+        groups[-1].append(entry)
+        size += length
     return groups
 
 
@@ -80,21 +84,19 @@ class Coalescer:
         pending: list[tuple[bytes, asyncio.Future[None]]] = []
         try:
             while pending := self._pending.pop(partition, []):
-                start = 0
-                for group in pack([item for item, _ in pending]):
-                    futures = [future for _, future in pending[start : start + len(group)]]
-                    start += len(group)
-                    await self._publish_group(partition, group, futures)
+                for group in pack(pending, itemgetter(0)):
+                    await self._publish_group(partition, group)
         finally:
             del self._flushers[partition]
             unsent = pending + self._pending.pop(partition, [])
             _fail([future for _, future in unsent], ConnectionError("the publisher closed"))
 
     async def _publish_group(
-        self, partition: int, group: list[bytes], futures: list[asyncio.Future[None]]
+        self, partition: int, group: list[tuple[bytes, asyncio.Future[None]]]
     ) -> None:
+        futures = [future for _, future in group]
         try:
-            await self._publish(partition, group)
+            await self._publish(partition, [item for item, _ in group])
         except asyncio.CancelledError:  # closing, or aiormq giving up on a closed channel
             _fail(futures, ConnectionError("publishing was interrupted"))
             raise

@@ -25,7 +25,7 @@ from reprise.application.messaging import (
     BrokerUnavailable,
     CommandTimeout,
 )
-from reprise.application.results import CommandResult, Rejection
+from reprise.application.results import CommandResult
 
 if TYPE_CHECKING:
     from aio_pika.abc import (
@@ -47,8 +47,7 @@ class CommandTooLarge(ValueError):
         super().__init__(f"the command is too large ({size} bytes, limit {BATCH_LIMIT_BYTES})")
 
     def result(self, command: CommandBase) -> CommandResult:
-        rejection = Rejection(code="oversized", message=str(self), details={})
-        return CommandResult(command_id=command.command_id, accepted=False, rejection=rejection)
+        return CommandResult.refused(command.command_id, "oversized", str(self))
 
 
 def _cancelled_from_outside() -> bool:

@@ -23,13 +23,14 @@ from reprise.adapters.tracing import (
     context_from_traceparent,
     current_traceparent,
 )
-from reprise.application.results import CommandResult, Rejection
+from reprise.application.results import CommandResult
 from reprise.domain.commands import Command, parse_command
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractRobustConnection
+    from opentelemetry.context import Context
 
     from reprise.application.message_bus import MessageBus
 
@@ -44,6 +45,9 @@ class UnusableMessage(Exception):
         super().__init__(f"{kind}: {reason}")
         self.kind = kind
         self.reason = reason
+
+    def result(self, command_id: UUID) -> CommandResult:
+        return CommandResult.refused(command_id, self.kind, self.reason)
 
 
 def decode_command(body: bytes) -> Command:
@@ -170,12 +174,7 @@ class CommandConsumer:
         except UnusableMessage as problem:
             await self._refuse(message, problem)
             return
-        with TRACER.start_as_current_span(
-            f"handle {type(command).__name__}",
-            context=context_from(message.headers),
-            kind=SpanKind.CONSUMER,
-        ):
-            result = await self._handle(command)
+        result = await self._handle(command, context_from(message.headers))
         if result is None:
             FAILED.labels(GROUP).inc()
             await message.nack(requeue=True)
@@ -213,27 +212,24 @@ class CommandConsumer:
         if isinstance(item.command, UnusableMessage):
             problem = item.command
             await self._dead.dead_letter(message, item.raw, problem.kind, problem.reason)
-            rejection = Rejection(code=problem.kind, message=problem.reason, details={})
             if item.command_id is None:
                 return b""  # nothing to answer with
-            result = CommandResult(command_id=item.command_id, accepted=False, rejection=rejection)
-            return result.model_dump_json().encode()
+            return problem.result(item.command_id).model_dump_json().encode()
         command = item.command
-        with TRACER.start_as_current_span(
-            f"handle {type(command).__name__}",
-            context=context_from_traceparent(command.traceparent),
-            kind=SpanKind.CONSUMER,
-        ):
-            handled = await self._handle(command)
+        handled = await self._handle(command, context_from_traceparent(command.traceparent))
         return None if handled is None else handled.model_dump_json().encode()
 
-    async def _handle(self, command: Command) -> CommandResult | None:
-        command = command.model_copy(update={"traceparent": current_traceparent()})
-        try:
-            return await self._bus.handle(command)
-        except Exception:
-            _log.exception("command %s failed; its message is requeued", command.command_id)
-            return None
+    async def _handle(self, command: Command, context: Context) -> CommandResult | None:
+        """The command's result, in a span continuing `context`; None when it failed
+        unexpectedly (its message is then requeued)."""
+        name = f"handle {type(command).__name__}"
+        with TRACER.start_as_current_span(name, context=context, kind=SpanKind.CONSUMER):
+            command = command.model_copy(update={"traceparent": current_traceparent()})
+            try:
+                return await self._bus.handle(command)
+            except Exception:
+                _log.exception("command %s failed; its message is requeued", command.command_id)
+                return None
 
     async def _refuse(self, message: AbstractIncomingMessage, problem: UnusableMessage) -> None:
         await self._dead.reject(message, problem.kind, problem.reason)
@@ -243,11 +239,8 @@ class CommandConsumer:
             return
         if not message.reply_to:
             return
-        rejection = Rejection(code=problem.kind, message=problem.reason, details={})
-        result = CommandResult(command_id=command_id, accepted=False, rejection=rejection)
-        await self._publish_reply(
-            message.reply_to, result.model_dump_json().encode(), message.correlation_id
-        )
+        body = problem.result(command_id).model_dump_json().encode()
+        await self._publish_reply(message.reply_to, body, message.correlation_id)
 
     async def _publish_reply(
         self, reply_to: str, body: bytes, correlation_id: str | None, *, batch: bool = False

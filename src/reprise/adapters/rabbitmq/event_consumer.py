@@ -41,6 +41,7 @@ _log = logging.getLogger(__name__)
 HANDLER_ATTEMPTS = 5
 GUILDS_AT_ONCE = 100  # guilds applying at once, over all messages in flight
 _WIRE_BATCH = TypeAdapter(list[IntegrationEvent])
+_MALFORMED = (ValueError, TypeError, KeyError)  # what decoding a bad event raises
 
 
 class _Event(NamedTuple):
@@ -120,7 +121,7 @@ class EventConsumer:
     async def on_message(self, message: AbstractIncomingMessage) -> None:
         try:
             items = self._decode(message)
-        except ValueError as error:  # the message as a whole (pydantic's errors included)
+        except _MALFORMED as error:  # the message as a whole
             await self._dead.reject(message, "malformed_event", str(error))
             return
         # Each guild's events are queued on its lock before the first suspension, so
@@ -152,13 +153,19 @@ class EventConsumer:
             envelopes = _WIRE_BATCH.validate_json(message.body)
         except ValidationError:
             return [self._decode_item(item) for item in split(message.body)]
-        return [_Event(envelope, notification_of(envelope, self._rows)) for envelope in envelopes]
+        return [self._event_of(envelope) for envelope in envelopes]
+
+    def _event_of(self, envelope: IntegrationEvent) -> _Event | _BadItem:
+        try:
+            return _Event(envelope, notification_of(envelope, self._rows))
+        except _MALFORMED as error:  # a payload that does not decode into its event
+            return _BadItem(envelope.model_dump_json().encode(), str(error))
 
     def _decode_item(self, item: object) -> _Event | _BadItem:
         raw = json.dumps(item).encode()
         try:
             return _Event(*decode_event(raw, self._rows), raw)
-        except (ValueError, TypeError, KeyError) as error:
+        except _MALFORMED as error:
             return _BadItem(raw, str(error))
 
     async def _settle(

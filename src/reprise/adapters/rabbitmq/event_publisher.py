@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from operator import itemgetter
 from typing import TYPE_CHECKING, Self
 
 import aio_pika
@@ -61,14 +62,12 @@ class RabbitEventPublisher:
         await self._channel.close()
 
     async def _publish_partition(self, partition: int, records: list[RecordedEvent]) -> None:
-        bodies = [_traced_body(record) for record in records]
-        start = 0
         publishing = []
-        for group in pack(bodies):
-            first, last = records[start], records[start + len(group) - 1]
-            start += len(group)
+        traced = [(record, _traced_body(record)) for record in records]
+        for group in pack(traced, itemgetter(1)):
+            (first, _), (last, _) = group[0], group[-1]
             message = aio_pika.Message(
-                body=join(group),
+                body=join([body for _, body in group]),
                 content_type="application/json",
                 message_id=f"{event_id(first.originator_id, first.originator_version)}.."
                 f"{event_id(last.originator_id, last.originator_version)}",
