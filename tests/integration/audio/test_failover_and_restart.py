@@ -30,6 +30,7 @@ from tests.integration.audio.rig import (
 from tests.integration.backbone.waiting import until
 
 if TYPE_CHECKING:
+    from reprise.domain.commands import TrackData
     from reprise.domain.queue import GuildQueue
     from reprise.domain.values import QueueEntry
 
@@ -42,6 +43,15 @@ def _position(server: DevLavalinkServer) -> int | None:
     if player is None or player.playing is None:
         return None
     return player.playing.position_ms()
+
+
+async def _play(
+    bone: Backbone, server: DevLavalinkServer, tracks: list[TrackData], until: str
+) -> None:
+    """The guild joins voice and queues `tracks`; returns once `until` plays on `server`."""
+    assert (await bone.send(GUILD, c.JoinVoice, channel_id=CHANNEL)).accepted
+    assert (await bone.send(GUILD, c.EnqueueTracks, tracks=tracks)).accepted
+    await wait_for(lambda: playing_title(server, GUILD) == until, f"{until} plays")
 
 
 async def test_a_player_moves_off_a_dead_node_and_resumes_within_two_seconds(
@@ -95,9 +105,7 @@ async def test_restarting_the_audio_process_continues_the_right_track_and_positi
     specs = [spec_of(lavalink, "a")]
     tracks = [track("Before Restart", 3_000), track("Across Restart", 120_000)]
     async with audio_process(bone, specs):
-        assert (await bone.send(GUILD, c.JoinVoice, channel_id=CHANNEL)).accepted
-        assert (await bone.send(GUILD, c.EnqueueTracks, tracks=tracks)).accepted
-        await wait_for(lambda: playing_title(lavalink, GUILD) == "Across Restart", "second plays")
+        await _play(bone, lavalink, tracks, until="Across Restart")
         await asyncio.sleep(0.5)
     stopped_at = _position(lavalink)
     assert stopped_at is not None
@@ -132,10 +140,8 @@ async def test_duplicate_and_late_track_end_reports_do_not_skip_twice(
     bone: Backbone, lavalink: DevLavalinkServer, *, late: bool
 ) -> None:
     async with audio_process(bone, [spec_of(lavalink, "a")]):
-        assert (await bone.send(GUILD, c.JoinVoice, channel_id=CHANNEL)).accepted
         tracks = [track("Ends", 1_000), track("Stays", 120_000), track("Waits", 120_000)]
-        assert (await bone.send(GUILD, c.EnqueueTracks, tracks=tracks)).accepted
-        await wait_for(lambda: playing_title(lavalink, GUILD) == "Stays", "second plays")
+        await _play(bone, lavalink, tracks, until="Stays")
         ended = (await bone.queue(GUILD)).history[-1].entry_id
         if late:
             await asyncio.sleep(1.0)
@@ -159,9 +165,7 @@ async def test_after_a_restart_that_lost_the_session_the_guild_rejoins_and_plays
     port = server.port
     specs = [spec_of(server, "a")]
     async with audio_process(bone, specs):
-        assert (await bone.send(GUILD, c.JoinVoice, channel_id=CHANNEL)).accepted
-        assert (await bone.send(GUILD, c.EnqueueTracks, tracks=[track("Lost", 120_000)])).accepted
-        await wait_for(lambda: playing_title(server, GUILD) == "Lost", "plays")
+        await _play(bone, server, [track("Lost", 120_000)], until="Lost")
         await asyncio.sleep(1.0)
     await server.die()  # Lavalink restarts too: the session is gone
     await server.stop()
@@ -254,9 +258,7 @@ async def test_a_restart_trusts_lavalink_over_a_now_playing_read_model_that_lags
     specs = [spec_of(lavalink, "a")]
     tracks = [track("Earlier", 2_000), track("Current", 120_000)]
     async with audio_process(bone, specs):
-        assert (await bone.send(GUILD, c.JoinVoice, channel_id=CHANNEL)).accepted
-        assert (await bone.send(GUILD, c.EnqueueTracks, tracks=tracks)).accepted
-        await wait_for(lambda: playing_title(lavalink, GUILD) == "Current", "current plays")
+        await _play(bone, lavalink, tracks, until="Current")
         await asyncio.sleep(0.5)
     queue = await bone.queue(GUILD)
     assert queue.current is not None

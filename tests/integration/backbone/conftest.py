@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import aio_pika
 import asyncpg
 import pytest
 from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan, SpanProcessor, TracerProvider
 
+from reprise.adapters import bootstrap
 from reprise.adapters.postgres.connection import migrate_database
 from tests.integration.backbone.broker import ensure_rabbitmq_running
 from tests.integration.backbone.processes import Processes, service_env
@@ -18,12 +20,34 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
     from pathlib import Path
 
+    from aio_pika.abc import AbstractChannel, AbstractRobustConnection
+
     from reprise.settings import Settings
 
 
 @pytest.fixture
 def settings(database_url: str, pg_schema: str, amqp_url: str) -> Settings:
     return backbone_settings(database_url, pg_schema, amqp_url)
+
+
+@pytest.fixture
+async def raw(amqp_url: str) -> AsyncIterator[AbstractChannel]:
+    """A plain channel on the test's vhost, outside the code under test, with publisher confirms."""
+    connection = await aio_pika.connect_robust(amqp_url)
+    try:
+        yield await connection.channel(publisher_confirms=True)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture
+async def broker(settings: Settings) -> AsyncIterator[AbstractRobustConnection]:
+    """A connection as the processes open one: the whole topology declared."""
+    connection = await bootstrap.open_broker(settings)
+    try:
+        yield connection
+    finally:
+        await connection.close()
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from reprise.adapters.rabbitmq.dead_letters import DeadLetters
     from reprise.application.messaging import BatchHandler, GuildPositions, NotificationHandler
-    from reprise.application.ports import EventStore, Notification
+    from reprise.application.ports import EventStore, Notification, RecordedEvent
     from reprise.application.results import CommandResult
     from reprise.domain.commands import CommandBase
 
@@ -66,6 +66,17 @@ class CountingBus(MessageBus):
     async def handle(self, command: CommandBase) -> CommandResult:
         self.handled += 1
         return await super().handle(command)
+
+
+async def stored_records(settings: Settings, *commands: CommandBase) -> list[RecordedEvent]:
+    """What a core handling `commands` (in this process, in order) stores, oldest first."""
+    core = await bootstrap.bootstrap_core(settings)
+    try:
+        for command in commands:
+            await core.bus.handle(command)
+        return list(await core.store.read_recorded(0, 1_000))
+    finally:
+        await core.close()
 
 
 @asynccontextmanager

@@ -6,10 +6,8 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
-import aio_pika
 import pytest
 
-from reprise.adapters import bootstrap
 from reprise.adapters.event_store.mapping import build_mapper
 from reprise.adapters.event_store.rows import RowMapper
 from reprise.adapters.inprocess.tracking import InMemoryGuildPositions
@@ -20,17 +18,17 @@ from reprise.adapters.rabbitmq.topology import dead_letter_queue, partition_key
 from reprise.adapters.rabbitmq.wire import encode_event
 from reprise.application.results import CommandResult
 from tests.integration.backbone.broker import collect, drain, raw_message, reason
-from tests.integration.backbone.systems import in_process_core
+from tests.integration.backbone.systems import in_process_core, stored_records
 from tests.integration.backbone.tables import stored_command_ids
 from tests.integration.backbone.waiting import until
 from tests.integration.messaging.systems import Seen
 from tests.unit.application.commands_for_tests import play
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Sequence
+    from collections.abc import Sequence
 
     import asyncpg
-    from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
+    from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractRobustConnection
 
     from reprise.application.ports import Notification
     from reprise.settings import Settings
@@ -39,16 +37,6 @@ pytestmark = pytest.mark.integration
 
 GUILD = 11
 REPLY_TO = "amq.rabbitmq.reply-to"
-
-
-@pytest.fixture
-async def raw(amqp_url: str) -> AsyncIterator[AbstractChannel]:
-    """A plain channel, outside the code under test, with publisher confirms."""
-    connection = await aio_pika.connect_robust(amqp_url)
-    try:
-        yield await connection.channel(publisher_confirms=True)
-    finally:
-        await connection.close()
 
 
 def _batch(items: list[Any]) -> bytes:
@@ -114,21 +102,14 @@ async def test_a_batch_that_is_not_a_json_array_is_dead_lettered_whole(
 
 
 async def test_an_event_batch_applies_its_valid_events_in_order_around_malformed_ones(
-    settings: Settings, raw: AbstractChannel
+    settings: Settings, broker: AbstractRobustConnection, raw: AbstractChannel
 ) -> None:
-    core = await bootstrap.bootstrap_core(settings)
-    try:
-        opening = play("A", "B", guild_id=GUILD)
-        await core.bus.handle(opening)
-        await core.bus.handle(play("C", guild_id=GUILD))
-        records = list(await core.store.read_recorded(0, 100))
-    finally:
-        await core.close()
+    opening = play("A", "B", guild_id=GUILD)
+    records = await stored_records(settings, opening, play("C", guild_id=GUILD))
     first = [r for r in records if r.command_id == opening.command_id]
     later = [r for r in records if r.command_id != opening.command_id]
     assert len(first) >= 3
     assert later
-    broker = await bootstrap.open_broker(settings)
     seen = Seen()
     consumer = await EventConsumer.start(
         broker,
@@ -162,19 +143,13 @@ async def test_an_event_batch_applies_its_valid_events_in_order_around_malformed
         assert seen.positions() == [record.position for record in records]
     finally:
         await consumer.stop()
-        await broker.close()
 
 
 async def test_a_failing_batch_handler_falls_back_to_one_by_one_and_dead_letters_only_the_poison(
-    settings: Settings, raw: AbstractChannel
+    settings: Settings, broker: AbstractRobustConnection, raw: AbstractChannel
 ) -> None:
-    core = await bootstrap.bootstrap_core(settings)
-    try:
-        for guild in (GUILD, GUILD + 1, GUILD + 2):
-            await core.bus.handle(play("A", "B", guild_id=guild))
-        records = list(await core.store.read_recorded(0, 100))
-    finally:
-        await core.close()
+    guilds = (GUILD, GUILD + 1, GUILD + 2)
+    records = await stored_records(settings, *(play("A", "B", guild_id=g) for g in guilds))
     poison = records[len(records) // 2].position
     batches: list[list[int]] = []
     seen = Seen()
@@ -191,7 +166,6 @@ async def test_a_failing_batch_handler_falls_back_to_one_by_one_and_dead_letters
             raise RuntimeError("the read model refuses this one")
         await seen.handle(notification)
 
-    broker = await bootstrap.open_broker(settings)
     consumer = await EventConsumer.start(
         broker,
         "batched",
@@ -212,4 +186,3 @@ async def test_a_failing_batch_handler_falls_back_to_one_by_one_and_dead_letters
         assert batches[0] == [record.position for record in records]  # tried together first
     finally:
         await consumer.stop()
-        await broker.close()

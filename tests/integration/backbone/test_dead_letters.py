@@ -6,7 +6,6 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
-import aio_pika
 import pytest
 
 from reprise.adapters import bootstrap
@@ -20,15 +19,13 @@ from reprise.adapters.rabbitmq.wire import MAX_MESSAGE_BYTES, encode_event
 from reprise.application.results import CommandResult
 from reprise.domain.commands import parse_command
 from tests.integration.backbone.broker import collect, drain, raw_message, reason
-from tests.integration.backbone.systems import command_sender, in_process_core
+from tests.integration.backbone.systems import command_sender, in_process_core, stored_records
 from tests.integration.backbone.tables import stored_command_ids
 from tests.integration.backbone.waiting import until
 from tests.integration.messaging.systems import Seen
 from tests.unit.application.commands_for_tests import play, track_data
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     import asyncpg
     from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractRobustConnection
 
@@ -63,16 +60,6 @@ UNUSABLE_COMMANDS: dict[str, bytes] = {
     "oversized": _oversized_but_otherwise_valid(),
     "invalid_command": json.dumps({"type": "EnqueueTracks", "guild_id": GUILD}).encode(),
 }
-
-
-@pytest.fixture
-async def raw(amqp_url: str) -> AsyncIterator[AbstractChannel]:
-    """A plain channel, outside the code under test, with publisher confirms."""
-    connection = await aio_pika.connect_robust(amqp_url)
-    try:
-        yield await connection.channel(publisher_confirms=True)
-    finally:
-        await connection.close()
 
 
 async def test_unusable_commands_are_dead_lettered_with_their_reason_and_the_core_goes_on(
@@ -127,24 +114,10 @@ async def test_unusable_commands_are_dead_lettered_with_their_reason_and_the_cor
         assert await drain(raw, dead_letter_queue("commands")) == []
 
 
-@pytest.fixture
-async def broker(settings: Settings) -> AsyncIterator[AbstractRobustConnection]:
-    connection = await bootstrap.open_broker(settings)
-    try:
-        yield connection
-    finally:
-        await connection.close()
-
-
 async def test_malformed_events_are_dead_lettered_and_the_group_keeps_consuming(
     settings: Settings, broker: AbstractRobustConnection, raw: AbstractChannel
 ) -> None:
-    core = await bootstrap.bootstrap_core(settings)
-    try:
-        await core.bus.handle(play("A", "B", guild_id=GUILD))
-        records = list(await core.store.read_recorded(0, 100))
-    finally:
-        await core.close()
+    records = await stored_records(settings, play("A", "B", guild_id=GUILD))
     seen = Seen()
     consumer = await EventConsumer.start(
         broker,
