@@ -46,3 +46,21 @@ def test_every_partition_is_reachable_by_its_routing_key_and_guilds_spread_over_
     snowflake = 1_180_000_000_000_000_000
     assert partition_of(snowflake, 4) == partition_of(snowflake, 4)  # stable, not hash()
     assert partition_key(snowflake, 4) == str(partition_of(snowflake, 4))
+
+
+def test_the_broker_configuration_loads_the_definitions_and_the_plugins_it_needs() -> None:
+    folder = DEFINITIONS.parent
+    settings = dict(
+        line.split(" = ", 1)
+        for line in (folder / "rabbitmq.conf").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert settings["load_definitions"] == "/etc/rabbitmq/definitions.json"
+    assert settings["listeners.tcp.default"] == "5672"
+    plugins = (folder / "enabled_plugins").read_text()
+    for plugin in (
+        "rabbitmq_management",
+        "rabbitmq_consistent_hash_exchange",
+        "rabbitmq_prometheus",
+    ):
+        assert plugin in plugins
