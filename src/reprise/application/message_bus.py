@@ -1,9 +1,10 @@
-"""Dispatches commands to their handlers: one guild at a time, retrying on conflicts."""
+"""Dispatches commands to their handlers: decided one at a time per guild, stored in order."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from reprise.application.keyed_locks import KeyedLocks
@@ -13,6 +14,8 @@ from reprise.application.unit_of_work import Dependencies, UnitOfWork
 from reprise.domain.errors import DomainError
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from reprise.domain.commands import CommandBase
 
 Handler = Callable[[Any, UnitOfWork], Awaitable[None]]
@@ -27,46 +30,61 @@ class UnknownCommand(Exception):
 class MessageBus:
     """Runs each command through its handler and stores the outcome atomically.
 
-    Commands of one guild are handled in arrival order; commands of different guilds run
-    concurrently, which lets the event store commit them together.
+    Commands of one guild are decided one at a time, in arrival order; a guild's next command
+    is decided as soon as the previous one is queued for writing, on the state that one left
+    (its commit expects that state, so it is refused and decided again if the previous one is
+    not stored). Commands of different guilds run concurrently. So a group commit can carry
+    many commands of one busy guild, and a guild's throughput is not one command per write.
     """
 
     def __init__(self, deps: Dependencies, handlers: Mapping[type[CommandBase], Handler]) -> None:
         self._deps = deps
         self._handlers = handlers
         self._guilds = KeyedLocks()
+        # per guild, the last command whose events are queued but not yet known stored
+        self._unsettled: dict[int, UUID] = {}
 
     async def handle(self, command: CommandBase) -> CommandResult:
         handler = self._handlers.get(type(command))
         if handler is None:
             raise UnknownCommand(type(command).__name__)
-        async with self._guilds.hold(command.guild_id):
-            for attempt in range(1, MAX_ATTEMPTS + 1):
-                try:
-                    return await self._handle_once(command, handler)
-                except ConcurrencyConflict:
-                    if attempt == MAX_ATTEMPTS:
-                        raise
-                    backoff = _BACKOFF_SECONDS * 2**attempt
-                    await asyncio.sleep(backoff * (0.5 + self._deps.rng.random()))
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return await self._handle_once(command, handler)
+            except ConcurrencyConflict:
+                if attempt == MAX_ATTEMPTS:
+                    raise
+                backoff = _BACKOFF_SECONDS * 2**attempt
+                await asyncio.sleep(backoff * (0.5 + self._deps.rng.random()))
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _handle_once(self, command: CommandBase, handler: Handler) -> CommandResult:
-        uow = UnitOfWork(self._deps, command)
+        async with self._guilds.hold(command.guild_id):
+            uow = UnitOfWork(self._deps, command)
+            try:
+                await handler(command, uow)
+            except DomainError as error:
+                result = CommandResult.rejected(command.command_id, error)
+                commit = uow.rejected(result)
+            except BaseException:
+                uow.discard()
+                raise
+            else:
+                commit, result = uow.accepted()
+            guild_id, command_id = command.guild_id, command.command_id
+            commit = replace(commit, after=self._unsettled.get(guild_id))
+            stored = self._deps.store.append(commit)  # queued in decision order
+            if commit.events:
+                self._unsettled[guild_id] = command_id
         try:
-            await handler(command, uow)
-        except DomainError as error:
-            result = CommandResult.rejected(command.command_id, error)
-            commit = uow.rejected(result)
-        else:
-            commit, result = uow.accepted()
-        try:
-            outcome = await self._deps.store.append(commit)
+            outcome = await stored
         except BaseException:
             uow.discard()
             raise
+        finally:
+            if self._unsettled.get(guild_id) == command_id:
+                del self._unsettled[guild_id]
         if isinstance(outcome, AlreadyHandled):
             uow.discard()
             return outcome.result
-        uow.committed()
         return result

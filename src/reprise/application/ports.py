@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -31,13 +31,20 @@ class Commit:
     """Everything one command changes, written in one atomic step.
 
     `events` may be empty: a rejected command is stored too, so that its redelivery gets the
-    same answer instead of being decided again on newer state.
+    same answer instead of being decided again on newer state. `expected` holds the version
+    of every aggregate the decision read, as it read it: if any has moved when the commit is
+    written, the commit is refused with a ConcurrencyConflict (a rejection too, since it was
+    decided on that state). `after` names the command whose commit this decision was built on
+    before that one was stored: unless that one is stored as decided, this one is refused
+    too (versions alone cannot tell two histories of the same length apart).
     """
 
     command: CommandRecord
     events: Sequence[CanMutateAggregate[UUID]]
     snapshots: Sequence[Snapshot]
     result: CommandResult
+    expected: Mapping[UUID, int] = field(default_factory=dict)
+    after: UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,15 +99,27 @@ class Notification:
 
 
 class ConcurrencyConflict(Exception):
-    """Another writer appended to the aggregate since it was loaded."""
+    """The commit was decided on a state that is not the stored one: another writer appended
+    to the aggregate since it was loaded, or (`after`) the commit it was decided on top of was
+    not stored as decided."""
 
-    def __init__(self, originator_id: UUID, expected_version: int, actual_version: int) -> None:
-        super().__init__(
-            f"aggregate {originator_id} is at version {actual_version}, expected {expected_version}"
-        )
+    def __init__(
+        self,
+        originator_id: UUID,
+        expected_version: int,
+        actual_version: int,
+        *,
+        after: UUID | None = None,
+    ) -> None:
+        moved = f"aggregate {originator_id} is at version {actual_version}"
+        if after is None:
+            super().__init__(f"{moved}, expected {expected_version}")
+        else:
+            super().__init__(f"decided after command {after}, which was not stored ({moved})")
         self.originator_id = originator_id
         self.expected_version = expected_version
         self.actual_version = actual_version
+        self.after = after
 
 
 class EventStoreUnavailable(Exception):
@@ -120,8 +139,15 @@ class EventStore(Protocol):
         """Events of one aggregate in version order, without snapshots."""
         ...
 
-    async def append(self, commit: Commit) -> AppendOutcome:
-        """Store a commit atomically. Raises ConcurrencyConflict if an aggregate moved on."""
+    def append(self, commit: Commit) -> Awaitable[AppendOutcome]:
+        """Store a commit atomically; awaiting gives its outcome, or raises
+        ConcurrencyConflict if an aggregate it expected moved on.
+
+        The commit joins the write queue when `append` is called, not when it is awaited:
+        commits are written in the order of the calls, so a caller may append the next
+        decision before the previous one is stored (its `expected` versions then assume the
+        earlier commit; if that one is refused, the next is refused too).
+        """
         ...
 
     async def read_notifications(self, after: int, limit: int) -> Sequence[Notification]:

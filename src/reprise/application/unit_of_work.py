@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass
 from random import Random
 from typing import TYPE_CHECKING
@@ -55,6 +56,7 @@ class UnitOfWork:
         self.now: datetime = deps.clock.now()
         self.rng = deps.rng
         self._touched: dict[UUID, tuple[Aggregate, int]] = {}
+        self._read: dict[UUID, int] = {}  # every aggregate loaded, at the version it had
 
     async def queue(self, guild_id: int) -> GuildQueue:
         queue = await self._load(queue_id(guild_id), GuildQueue)
@@ -77,25 +79,27 @@ class UnitOfWork:
             if not pending:
                 continue
             events.extend(pending)
+            self._deps.cache.put(aggregate)  # the next decision builds on it; evicted if unstored
             versions[str(aggregate.id)] = aggregate.version
             interval = self._deps.snapshot_interval
             if aggregate.version // interval > loaded_version // interval:
-                snapshots.append(Snapshot.take(aggregate))
+                # a copy: the next decision changes the aggregate before this one is stored
+                snapshots.append(deepcopy(Snapshot.take(aggregate)))
         result = CommandResult(
             command_id=self._command.command_id,
             accepted=True,
             events=[type(event).__name__ for event in events],
             versions=versions,
         )
-        return Commit(self._record(), events, snapshots, result), result
+        return Commit(self._record(), events, snapshots, result, dict(self._read)), result
 
     def rejected(self, result: CommandResult) -> Commit:
-        self.discard()
-        return Commit(self._record(), [], [], result)
-
-    def committed(self) -> None:
+        """The rejection, stored on the condition that what it read has not moved."""
         for aggregate, _ in self._touched.values():
-            self._deps.cache.put(aggregate)
+            if aggregate.pending_events:  # changed before the rule refused: not stored
+                self._deps.cache.evict(aggregate.id)
+        self._touched.clear()
+        return Commit(self._record(), [], [], result, dict(self._read))
 
     def discard(self) -> None:
         """Forget every touched aggregate: their state may hold changes that were not stored."""
@@ -116,6 +120,11 @@ class UnitOfWork:
         )
 
     async def _load[A: Aggregate](self, aggregate_id: UUID, kind: type[A]) -> A | None:
+        aggregate = await self._cached_or_stored(aggregate_id, kind)
+        self._read.setdefault(aggregate_id, 0 if aggregate is None else aggregate.version)
+        return aggregate
+
+    async def _cached_or_stored[A: Aggregate](self, aggregate_id: UUID, kind: type[A]) -> A | None:
         cache = self._deps.cache
         cached = cache.get(aggregate_id, kind)
         if cached is not None or cache.is_known_absent(aggregate_id):

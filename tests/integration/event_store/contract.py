@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import typing
+from dataclasses import replace
 from uuid import UUID, uuid4
 
 import pytest
@@ -96,6 +97,82 @@ class EventStoreContract:
         )
         assert isinstance(outcomes[0], Appended)
         assert isinstance(outcomes[1], ConcurrencyConflict)
+
+    async def test_a_rejection_decided_on_a_state_that_moved_conflicts(
+        self, store: EventStore
+    ) -> None:
+        queue = GuildQueue.create(guild_id=1)
+        enqueue(queue, "A")
+        await store.append(commit_of(queue))  # version 3
+        command_id = uuid4()
+        record = CommandRecord(command_id, "Skip", 1, uuid4(), "user:42", NOW)
+        rejected = CommandResult(command_id=command_id, accepted=False)
+        with pytest.raises(ConcurrencyConflict):
+            await store.append(Commit(record, [], [], rejected, expected={queue.id: 1}))
+        assert await store.append(Commit(record, [], [], rejected, expected={queue.id: 3})) == (
+            Appended([])
+        )
+
+    async def test_a_commit_expecting_a_version_not_yet_stored_conflicts(
+        self, store: EventStore
+    ) -> None:
+        queue = GuildQueue.create(guild_id=1)
+        await store.append(commit_of(queue))  # version 1
+        ahead = await load_queue(store, 1)
+        assert ahead is not None
+        enqueue(ahead, "A")  # versions 2-3, never stored
+        ahead.collect_events()
+        enqueue(ahead, "B")  # version 4, as if 2-3 were stored
+        with pytest.raises(ConcurrencyConflict):
+            await store.append(replace(commit_of(ahead), expected={queue.id: 3}))
+        assert len(await store.load_events(queue.id)) == 1
+
+    async def test_a_chain_of_decisions_in_one_group_is_stored_in_order(
+        self, store: EventStore
+    ) -> None:
+        queue = GuildQueue.create(guild_id=1)
+        await store.append(commit_of(queue))
+        commits: list[Commit] = []
+        for title in ("A", "B", "C"):
+            expected = {queue.id: queue.version}
+            enqueue(queue, title)
+            after = commits[-1].command.command_id if commits else None
+            commits.append(replace(commit_of(queue), expected=expected, after=after))
+        outcomes = await asyncio.gather(*[store.append(commit) for commit in commits])
+        assert [list(typing.cast("Appended", o).positions) for o in outcomes] == [
+            [2, 3],
+            [4],
+            [5],
+        ]
+        stored = await load_queue(store, 1)
+        assert stored is not None
+        assert [entry.track.title for entry in stored.upcoming] == ["B", "C"]
+
+    async def test_decisions_built_on_a_refused_commit_are_refused_with_it(
+        self, store: EventStore
+    ) -> None:
+        base = GuildQueue.create(guild_id=1)
+        await store.append(commit_of(base))
+        winner, loser = await load_queue(store, 1), await load_queue(store, 1)
+        assert winner is not None
+        assert loser is not None
+        enqueue(winner, "A")  # versions 2-3
+        await store.append(replace(commit_of(winner), expected={base.id: 1}))
+        enqueue(loser, "B")  # versions 2-3 on the old state: refused
+        refused = replace(commit_of(loser), expected={base.id: 1})
+        # decided on the refused one's state; its version (3) happens to be the stored one
+        command_id = uuid4()
+        record = CommandRecord(command_id, "Skip", 1, uuid4(), "user:42", NOW)
+        rejection = CommandResult(command_id=command_id, accepted=False)
+        built_on = Commit(
+            record, [], [], rejection, expected={base.id: 3}, after=refused.command.command_id
+        )
+        outcomes = await asyncio.gather(
+            store.append(refused), store.append(built_on), return_exceptions=True
+        )
+        assert all(isinstance(outcome, ConcurrencyConflict) for outcome in outcomes)
+        again = Commit(record, [], [], rejection, expected={base.id: 3})
+        assert await store.append(again) == Appended([])  # not stored before
 
     async def test_a_stored_command_id_returns_its_first_result(self, store: EventStore) -> None:
         command_id = uuid4()

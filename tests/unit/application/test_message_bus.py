@@ -108,6 +108,49 @@ async def test_a_writer_with_a_stale_cache_retries_and_wins(core: Core, clock: F
     assert _titles(queue) == ["C"]
 
 
+async def test_a_busy_guild_does_not_wait_for_one_write_per_command(core: Core) -> None:
+    titles = [f"T{i}" for i in range(40)]
+    results = await asyncio.gather(*[core.bus.handle(play(title)) for title in titles])
+    assert all(result.accepted for result in results)
+    # Each command is decided on the state the one before left, before that one is
+    # stored, so the guild's commands share writes instead of taking one each.
+    assert core.store.groups_written <= 3  # type: ignore[attr-defined]
+
+
+async def test_decisions_built_on_a_refused_one_are_decided_again(
+    core: Core, clock: FixedClock
+) -> None:
+    settings = Settings(sqlite_path="unused")  # type: ignore[arg-type]
+    other_core = assemble_core(core.store, settings, clock=clock)
+    await core.bus.handle(play("X"))
+    await other_core.bus.handle(play("Y"))  # core's cached queue no longer has Y
+    first, second = await asyncio.gather(
+        core.bus.handle(as_alice(c.Skip)), core.bus.handle(as_alice(c.Skip))
+    )
+    # Decided on the stale cache, the first skip ends the queue and the second is refused
+    # ("nothing playing"); both were built on a state that was never stored, so both are
+    # refused by the store and decided again on what is stored: X -> Y -> end.
+    assert first.accepted
+    assert second.accepted
+    queue = await load_queue(core.store, 1)
+    assert queue is not None
+    assert queue.current is None
+    assert [entry.track.title for entry in queue.history] == ["X", "Y"]
+
+
+async def test_a_rejection_changes_nothing_for_the_next_decision(core: Core) -> None:
+    await core.bus.handle(play("A"))
+    refused, accepted = await asyncio.gather(
+        core.bus.handle(as_alice(c.SetVolume, volume=150)),  # premium only
+        core.bus.handle(as_alice(c.SetVolume, volume=60)),
+    )
+    assert refused.rejection is not None
+    assert accepted.accepted
+    queue = await load_queue(core.store, 1)
+    assert queue is not None
+    assert queue.volume == 60
+
+
 async def test_snapshots_are_taken_every_interval_and_load_to_the_same_state(core: Core) -> None:
     await core.bus.handle(play(*[f"T{i}" for i in range(30)]))
     for _ in range(22):

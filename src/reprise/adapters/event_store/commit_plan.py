@@ -7,7 +7,9 @@ versions and the outcomes of commands already stored, so the check cannot race.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from reprise.application.ports import (
     AlreadyHandled,
@@ -19,10 +21,12 @@ from reprise.application.ports import (
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-    from uuid import UUID
 
     from reprise.adapters.event_store.rows import EventRow
     from reprise.application.results import CommandResult
+
+
+_NONE: Mapping[UUID, int] = MappingProxyType({})
 
 
 @dataclass
@@ -34,7 +38,24 @@ class GroupPlan:
 
 
 def originator_ids(commits: Sequence[Commit]) -> list[UUID]:
-    return list({event.originator_id for commit in commits for event in commit.events})
+    """Every aggregate the commits read or change."""
+    ids = {originator_id for commit in commits for originator_id in commit.expected}
+    ids.update(event.originator_id for commit in commits for event in commit.events)
+    return list(ids)
+
+
+def assumed_versions(commits: Sequence[Commit]) -> dict[UUID, int] | None:
+    """The stored versions under which every commit of the group would be stored as it
+    stands (each aggregate's version before the first commit that reads or changes it), or
+    None when no such versions exist (the group holds a command twice, or commits that
+    disagree): then only planning against the store can sort it out."""
+    assumed: dict[UUID, int] = {}
+    for commit in commits:
+        for originator_id, version in commit.expected.items():
+            assumed.setdefault(originator_id, version)
+        for event in commit.events:
+            assumed.setdefault(event.originator_id, event.originator_version - 1)
+    return None if plan_group(commits, assumed, {}).refused else assumed
 
 
 def plan_group(
@@ -47,17 +68,24 @@ def plan_group(
     plan = GroupPlan()
     moved: dict[UUID, int] = {}  # versions the commits accepted so far in this group reach
     seen: dict[UUID, CommandResult] = {}  # results of the commands accepted in this group
+    unstored: set[UUID] = set()  # commands of this group whose commits are refused
     for index, commit in enumerate(commits):
         command_id = commit.command.command_id
+        if commit.after in unstored:
+            plan.refused[index] = built_on_unstored(commit, moved, versions)
+            unstored.add(command_id)
+            continue
         earlier = seen.get(command_id)
         if earlier is None:
             earlier = stored_results.get(command_id)
         if earlier is not None:
             plan.refused[index] = AlreadyHandled(earlier)
+            unstored.add(command_id)
             continue
         conflict = _first_conflict(commit, moved, versions)
         if conflict is not None:
             plan.refused[index] = conflict
+            unstored.add(command_id)
             continue
         for event in commit.events:
             moved[event.originator_id] = event.originator_version
@@ -66,9 +94,22 @@ def plan_group(
     return plan
 
 
+def built_on_unstored(
+    commit: Commit, moved: Mapping[UUID, int] = _NONE, versions: Mapping[UUID, int] = _NONE
+) -> ConcurrencyConflict:
+    """The refusal of a commit decided on top of one that was not stored as decided."""
+    originator_id, expected = next(iter(commit.expected.items()), (UUID(int=0), 0))
+    actual = moved.get(originator_id, versions.get(originator_id, expected))
+    return ConcurrencyConflict(originator_id, expected, actual, after=commit.after)
+
+
 def _first_conflict(
     commit: Commit, moved: Mapping[UUID, int], versions: Mapping[UUID, int]
 ) -> ConcurrencyConflict | None:
+    for originator_id, expected in commit.expected.items():
+        actual = moved.get(originator_id, versions.get(originator_id, 0))
+        if expected != actual:
+            return ConcurrencyConflict(originator_id, expected, actual)
     checked: set[UUID] = set()
     for event in commit.events:
         originator_id = event.originator_id

@@ -5,8 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
+from typing import TYPE_CHECKING
 
-from reprise.application.ports import AppendOutcome, Commit, ConcurrencyConflict
+from reprise.adapters.event_store.commit_plan import built_on_unstored
+from reprise.application.ports import Appended, AppendOutcome, Commit, ConcurrencyConflict
+
+if TYPE_CHECKING:
+    from uuid import UUID
 
 GroupOutcome = AppendOutcome | ConcurrencyConflict
 WriteGroup = Callable[[Sequence[Commit]], Awaitable[Sequence[GroupOutcome]]]
@@ -28,14 +33,16 @@ class GroupCommitter:
         self._writer: asyncio.Task[None] | None = None
         self.groups_written = 0
 
-    async def submit(self, commit: Commit) -> AppendOutcome:
+    def submit(self, commit: Commit) -> asyncio.Future[AppendOutcome]:
+        """Queue the commit now (groups keep the order of the calls); the future settles
+        once its group is written."""
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_forever(), name="group-commit")
         future: asyncio.Future[AppendOutcome] = asyncio.get_running_loop().create_future()
         self._waiting.append((commit, future))
         self._drained.clear()
         self._wake.set()
-        return await future
+        return future
 
     async def close(self) -> None:
         if self._writer is not None and not self._writer.done() and self._waiting:
@@ -62,12 +69,32 @@ class GroupCommitter:
             for _, future in group:
                 if not future.done():
                     future.set_exception(error)
+            self._refuse_built_on({commit.command.command_id for commit, _ in group})
             return
         self.groups_written += 1
-        for (_, future), outcome in zip(group, outcomes, strict=True):
+        unstored: set[UUID] = set()
+        for (commit, future), outcome in zip(group, outcomes, strict=True):
+            if not isinstance(outcome, Appended):
+                unstored.add(commit.command.command_id)
             if future.done():
                 continue
             if isinstance(outcome, ConcurrencyConflict):
                 future.set_exception(outcome)
             else:
                 future.set_result(outcome)
+        self._refuse_built_on(unstored)
+
+    def _refuse_built_on(self, unstored: set[UUID]) -> None:
+        """Refuse the waiting commits decided on top of ones that were not stored as decided,
+        and those decided on top of them."""
+        if not unstored:
+            return
+        keep: list[tuple[Commit, asyncio.Future[AppendOutcome]]] = []
+        for commit, future in self._waiting:
+            if commit.after not in unstored:
+                keep.append((commit, future))
+                continue
+            unstored.add(commit.command.command_id)
+            if not future.done():
+                future.set_exception(built_on_unstored(commit))
+        self._waiting[:] = keep

@@ -48,8 +48,8 @@ class InMemoryEventStore:
     def groups_written(self) -> int:
         return self._committer.groups_written
 
-    async def append(self, commit: Commit) -> AppendOutcome:
-        return await self._committer.submit(commit)
+    def append(self, commit: Commit) -> asyncio.Future[AppendOutcome]:
+        return self._committer.submit(commit)
 
     async def load(self, originator_id: UUID) -> Stream:
         snapshot = self._snapshots.get(originator_id)

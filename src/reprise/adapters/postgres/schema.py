@@ -87,6 +87,60 @@ MIGRATIONS: list[str] = [
     CREATE INDEX audit_log_action_idx ON {schema}.audit_log (action, position DESC);
     CREATE INDEX audit_log_time_idx ON {schema}.audit_log (occurred_at DESC);
     """,
+    """
+    CREATE FUNCTION {schema}.append_assumed(
+        assumed_ids uuid[], assumed_versions integer[],
+        event_ids uuid[], event_versions integer[], topics text[], states bytea[],
+        event_guilds bigint[], event_commands uuid[], traceparents text[], recorded timestamptz,
+        command_ids uuid[], command_types text[], command_guilds bigint[],
+        correlation_ids uuid[], actors text[], issued timestamptz[], results jsonb[],
+        snapshot_ids uuid[], snapshot_versions integer[], snapshot_topics text[],
+        snapshot_states bytea[], appended_channel text
+    ) RETURNS bigint LANGUAGE plpgsql AS $$
+    -- A group commit in one round trip (ADR 0013): stores the group, in the order given,
+    -- if every aggregate is at its assumed version and no command is stored yet, and returns
+    -- the position before its first event; otherwise stores nothing and returns NULL.
+    DECLARE
+        last_stored bigint;
+    BEGIN
+        SELECT last_position INTO last_stored FROM {schema}.notification_counter
+        WHERE id = 1 FOR UPDATE;
+        IF EXISTS (SELECT 1 FROM {schema}.commands WHERE command_id = ANY(command_ids))
+           OR EXISTS (
+               SELECT 1 FROM unnest(assumed_ids, assumed_versions) AS a(id, version)
+               WHERE a.version <> COALESCE(
+                   (SELECT s.originator_version FROM {schema}.stored_events s
+                    WHERE s.originator_id = a.id ORDER BY s.originator_version DESC LIMIT 1),
+                   0))
+        THEN
+            RETURN NULL;
+        END IF;
+        IF cardinality(event_ids) > 0 THEN
+            INSERT INTO {schema}.stored_events (notification_id, originator_id,
+                originator_version, topic, state, guild_id, command_id, traceparent, recorded_at)
+            SELECT last_stored + e.n, e.id, e.version, e.topic, e.state, e.guild, e.command,
+                   e.traceparent, recorded
+            FROM unnest(event_ids, event_versions, topics, states, event_guilds,
+                        event_commands, traceparents)
+                 WITH ORDINALITY AS e(id, version, topic, state, guild, command, traceparent, n);
+            UPDATE {schema}.notification_counter
+            SET last_position = last_stored + cardinality(event_ids) WHERE id = 1;
+            PERFORM pg_notify(appended_channel, (last_stored + cardinality(event_ids))::text);
+        END IF;
+        INSERT INTO {schema}.commands (command_id, command_type, guild_id, correlation_id,
+            actor, issued_at, result)
+        SELECT * FROM unnest(command_ids, command_types, command_guilds, correlation_ids,
+                             actors, issued, results);
+        INSERT INTO {schema}.snapshots AS old
+        SELECT * FROM unnest(snapshot_ids, snapshot_versions, snapshot_topics, snapshot_states)
+        ON CONFLICT (originator_id) DO UPDATE SET
+            originator_version = excluded.originator_version, topic = excluded.topic,
+            state = excluded.state
+        WHERE old.originator_version < excluded.originator_version;
+        RETURN last_stored;
+    END
+    $$;
+    """,
 ]
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

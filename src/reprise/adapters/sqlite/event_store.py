@@ -34,6 +34,7 @@ from reprise.application.ports import (
 from reprise.application.results import CommandResult
 
 if TYPE_CHECKING:
+    import asyncio
     from collections.abc import AsyncIterator, Sequence
 
     from eventsourcing.domain import CanMutateAggregate
@@ -86,8 +87,8 @@ class SqliteEventStore:
     def groups_written(self) -> int:
         return self._committer.groups_written
 
-    async def append(self, commit: Commit) -> AppendOutcome:
-        return await self._committer.submit(commit)
+    def append(self, commit: Commit) -> asyncio.Future[AppendOutcome]:
+        return self._committer.submit(commit)
 
     async def load(self, originator_id: UUID) -> Stream:
         snap = await self._fetch(
