@@ -137,8 +137,11 @@ class CommandConsumer:
     dead-lettered on its own, with the reason; the rest of its batch goes on.
     """
 
-    def __init__(self, channel: AbstractChannel, bus: MessageBus, dead: DeadLetters) -> None:
+    def __init__(
+        self, channel: AbstractChannel, replies: AbstractChannel, bus: MessageBus, dead: DeadLetters
+    ) -> None:
         self._channel = channel
+        self._replies = replies
         self._bus = bus
         self._dead = dead
 
@@ -153,7 +156,12 @@ class CommandConsumer:
     ) -> Self:
         channel = await connection.channel(publisher_confirms=True)
         await channel.set_qos(prefetch_count=prefetch)
-        consumer = cls(channel, bus, DeadLetters(await channel.get_exchange("commands.dlx"), GROUP))
+        # Replies are transient (direct reply-to): waiting for their confirms would only delay
+        # the acks. A reply lost with the connection costs its sender the timeout, as a dead
+        # core would; sending the same command again gets the stored answer.
+        replies = await connection.channel(publisher_confirms=False)
+        dead = DeadLetters(await channel.get_exchange("commands.dlx"), GROUP)
+        consumer = cls(channel, replies, bus, dead)
         for partition in partitions:
             queue = await channel.get_queue(partition_queue(GROUP, partition))
             await queue.consume(consumer.on_message)
@@ -161,6 +169,7 @@ class CommandConsumer:
 
     async def stop(self) -> None:
         await self._channel.close()
+        await self._replies.close()
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
         if message.type == BATCH_TYPE:
@@ -245,7 +254,7 @@ class CommandConsumer:
     async def _publish_reply(
         self, reply_to: str, body: bytes, correlation_id: str | None, *, batch: bool = False
     ) -> None:
-        await self._channel.default_exchange.publish(
+        await self._replies.default_exchange.publish(
             aio_pika.Message(
                 body=body,
                 content_type="application/json",
