@@ -1,0 +1,57 @@
+"""The relay saves its position beside publishing, and the saved position keeps up."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from reprise.adapters.inprocess.tracking import InMemoryTracking
+from reprise.application.relay import RELAY_TRACKING_NAME, Relay
+from tests.unit.application.commands_for_tests import play
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Sequence
+
+    from reprise.adapters.bootstrap import Core
+    from reprise.application.ports import RecordedEvent
+
+
+class Published:
+    def __init__(self) -> None:
+        self.positions: list[int] = []
+
+    async def publish(self, records: Sequence[RecordedEvent]) -> None:
+        self.positions += [record.position for record in records]
+
+
+class SlowTracking(InMemoryTracking):
+    """Each save takes a while, so publishing moves on while one is in flight."""
+
+    async def save(self, name: str, position: int) -> None:
+        await asyncio.sleep(0.05)
+        await super().save(name, position)
+
+
+class Alone:
+    @asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        yield
+
+
+async def test_the_saved_position_catches_up_with_what_was_published(core: Core) -> None:
+    published, tracking = Published(), SlowTracking()
+    relay = Relay(core.store, published, tracking, batch_size=2, idle_wait=0.05)
+    running = asyncio.create_task(relay.run(Alone()))
+    for title in "ABCDE":
+        await core.bus.handle(play(title))
+        await asyncio.sleep(0.01)
+    head = await core.store.max_position()
+    for _ in range(100):
+        if await tracking.position(RELAY_TRACKING_NAME) == head:
+            break
+        await asyncio.sleep(0.02)
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+    assert published.positions == list(range(1, head + 1))
+    assert await tracking.position(RELAY_TRACKING_NAME) == head
