@@ -43,9 +43,14 @@ async def dead_letters(
 
 
 async def publish_raw(
-    connection: AbstractRobustConnection, exchange: str, routing_key: str, body: bytes
+    connection: AbstractRobustConnection,
+    exchange: str,
+    routing_key: str,
+    body: bytes,
+    *,
+    message_type: str | None = None,
 ) -> None:
     channel = await connection.channel(publisher_confirms=True)
     target = await channel.get_exchange(exchange) if exchange else channel.default_exchange
-    await target.publish(aio_pika.Message(body=body), routing_key=routing_key)
+    await target.publish(aio_pika.Message(body=body, type=message_type), routing_key=routing_key)
     await channel.close()

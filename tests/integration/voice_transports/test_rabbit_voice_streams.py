@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from reprise.adapters.rabbitmq.batches import BATCH_TYPE, join
 from reprise.adapters.rabbitmq.dead_letters import REASON_HEADER
 from reprise.adapters.rabbitmq.topology import partition_key
 from reprise.adapters.rabbitmq.voice_streams import (
@@ -28,7 +29,7 @@ from tests.integration.backbone.waiting import until
 from tests.integration.voice_transports.conftest import PARTITIONS, dead_letters, publish_raw
 
 if TYPE_CHECKING:
-    from aio_pika.abc import AbstractRobustConnection
+    from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
 
 pytestmark = pytest.mark.integration
 GUILDS = [101, 202, 303, 404, 505, 606]
@@ -95,6 +96,76 @@ async def test_malformed_messages_are_dead_lettered_and_the_consumer_keeps_servi
         assert {m.body for m in dead} == {b"{not json", b'{"type": "VoiceStateForwarded"}'}
     finally:
         await publisher.close()
+        await consumer.stop()
+
+
+async def test_a_burst_travels_in_batches_and_keeps_each_guilds_order(
+    connection: AbstractRobustConnection,
+) -> None:
+    seen: dict[int, list[int]] = defaultdict(list)
+
+    async def handle(message: UiMessage) -> None:
+        assert isinstance(message, PlaybackProgress)
+        seen[message.guild_id].append(message.position_ms)
+
+    consumer = await start_ui_consumer(connection, handle, range(PARTITIONS))
+    publisher = await RabbitStreamPublisher.open(connection, "ui", partitions=PARTITIONS)
+    deliveries = 0
+    counting = consumer.on_message
+
+    async def counted(message: AbstractIncomingMessage) -> None:
+        nonlocal deliveries
+        deliveries += 1
+        await counting(message)
+
+    consumer.on_message = counted  # type: ignore[method-assign]
+    try:
+        await asyncio.gather(
+            *[
+                publisher.publish(
+                    PlaybackProgress(
+                        guild_id=guild, entry_id=None, position_ms=ms, paused=False, connected=True
+                    )
+                )
+                for ms in range(50)
+                for guild in GUILDS
+            ]
+        )
+        await until(
+            lambda: sum(map(len, seen.values())) == 50 * len(GUILDS),
+            within=10,
+            what=lambda: f"{sum(map(len, seen.values()))} messages handled",
+        )
+        assert all(seen[guild] == list(range(50)) for guild in GUILDS)
+        assert deliveries < 50 * len(GUILDS) / 5  # batches, not one delivery per message
+    finally:
+        await publisher.close()
+        await consumer.stop()
+
+
+async def test_an_unusable_message_in_a_batch_is_dead_lettered_alone(
+    connection: AbstractRobustConnection,
+) -> None:
+    handled: list[VoiceMessage] = []
+
+    async def handle(message: VoiceMessage) -> None:
+        handled.append(message)
+
+    consumer = await start_voice_consumer(connection, handle, range(PARTITIONS))
+    try:
+        good = [VoiceStateForwarded(guild_id=7, session_id=s, channel_id=None) for s in ("a", "b")]
+        first, last = (message.model_dump_json().encode() for message in good)
+        body = join([first, b'{"type":"VoiceStateForwarded"}', last])
+        key = partition_key(7, PARTITIONS)
+        await publish_raw(connection, "voice", key, body, message_type=BATCH_TYPE)
+        await publish_raw(connection, "voice", key, b'{"not": "an array"}', message_type=BATCH_TYPE)
+        await until(lambda: handled == good, within=10, what="the good messages handled in order")
+        dead = await dead_letters(connection, "voice.dead", 2)
+        reasons = sorted(str((m.headers or {})[REASON_HEADER]) for m in dead)
+        assert reasons[0].startswith("malformed_batch: ")
+        assert reasons[1].startswith("malformed_message: ")
+        assert b'{"type": "VoiceStateForwarded"}' in {m.body for m in dead}
+    finally:
         await consumer.stop()
 
 

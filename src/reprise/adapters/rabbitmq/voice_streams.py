@@ -1,27 +1,30 @@
 """The `voice` (gateway → audio) and `ui` (audio → gateway) streams over RabbitMQ.
 
-Both are partitioned by guild (topology.py), so one guild's messages stay in order. A
-consumer applies each message in order per guild and acks after its handler; a message that
-can never be one of the stream's messages is dead-lettered with the reason, and a handler
+Both are partitioned by guild (topology.py), so one guild's messages stay in order, and
+publishers send them in batches per partition (ADR 0011). A consumer applies each message in
+order per guild and acks once every message of the delivery is handled; a message that can
+never be one of the stream's messages is dead-lettered alone with the reason, and a handler
 that keeps failing dead-letters its message too: the consumer keeps serving either way.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, NamedTuple, Self
 from uuid import uuid4
 
 import aio_pika
 from pydantic import TypeAdapter, ValidationError
 
+from reprise.adapters.rabbitmq.batches import BATCH_TYPE, Coalescer, join, split
 from reprise.adapters.rabbitmq.dead_letters import DeadLetters
 from reprise.adapters.rabbitmq.errors import BROKER_ERRORS
 from reprise.adapters.rabbitmq.handler_retries import handle_with_retries
 from reprise.adapters.rabbitmq.metrics import CONSUMED
-from reprise.adapters.rabbitmq.topology import partition_key, partition_queue
-from reprise.adapters.rabbitmq.wire import MAX_MESSAGE_BYTES, guild_header
+from reprise.adapters.rabbitmq.topology import partition_of, partition_queue
+from reprise.adapters.rabbitmq.wire import MAX_MESSAGE_BYTES
 from reprise.application.keyed_locks import KeyedLocks
 from reprise.application.messaging import BrokerUnavailable
 from reprise.application.voice_messages import UI_MESSAGE, VOICE_MESSAGE
@@ -40,12 +43,14 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 HANDLER_ATTEMPTS = 3
+BATCHES_IN_FLIGHT = 2
 VOICE_STREAM = "voice"
 UI_STREAM = "ui"
 
 
 class RabbitStreamPublisher:
-    """The VoiceChannel and UiChannel ports: `publish` returns once the broker confirmed."""
+    """The VoiceChannel and UiChannel ports: `publish` returns once the broker confirmed the
+    batch holding the message."""
 
     def __init__(
         self, channel: AbstractChannel, exchange: AbstractExchange, partitions: int
@@ -53,6 +58,7 @@ class RabbitStreamPublisher:
         self._channel = channel
         self._exchange = exchange
         self._partitions = partitions
+        self._batches = Coalescer(self._publish_batch, in_flight=BATCHES_IN_FLIGHT)
 
     @classmethod
     async def open(
@@ -62,23 +68,25 @@ class RabbitStreamPublisher:
         return cls(channel, await channel.get_exchange(stream), partitions)
 
     async def publish(self, message: VoiceMessage | UiMessage) -> None:
-        body = message.model_dump_json().encode()
-        outgoing = aio_pika.Message(
-            body=body,
-            content_type="application/json",
-            message_id=uuid4().hex,
-            type=message.type,
-            headers={**guild_header(message.guild_id)},
-            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-        )
+        partition = partition_of(message.guild_id, self._partitions)
         try:
-            key = partition_key(message.guild_id, self._partitions)
-            await self._exchange.publish(outgoing, routing_key=key)
+            await self._batches.submit(partition, message.model_dump_json().encode())
         except BROKER_ERRORS as error:
             raise BrokerUnavailable(f"publishing {message.type}: {error!r}") from error
 
     async def close(self) -> None:
+        await self._batches.close()
         await self._channel.close()
+
+    async def _publish_batch(self, partition: int, items: list[bytes]) -> None:
+        outgoing = aio_pika.Message(
+            body=join(items),
+            content_type="application/json",
+            message_id=uuid4().hex,
+            type=BATCH_TYPE,
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        )
+        await self._exchange.publish(outgoing, routing_key=str(partition))
 
 
 class RabbitStreamConsumer[M: VoiceMessage | UiMessage]:
@@ -127,27 +135,69 @@ class RabbitStreamConsumer[M: VoiceMessage | UiMessage]:
             limit = f"{len(message.body)} bytes, limit {MAX_MESSAGE_BYTES}"
             await self._dead.reject(message, "oversized", limit)
             return
-        try:
-            decoded = self._adapter.validate_json(message.body)
-        except ValidationError as error:
-            await self._dead.reject(message, "malformed_message", _describe(error))
-            return
-        await asyncio.shield(self._apply_in_order(message, decoded))
-
-    async def _apply_in_order(self, message: AbstractIncomingMessage, decoded: M) -> None:
-        async with self._guilds.hold(decoded.guild_id):
+        if message.type == BATCH_TYPE:
             try:
+                items = [self._decode_item(item) for item in split(message.body)]
+            except ValueError as error:  # not a JSON array
+                await self._dead.reject(message, "malformed_batch", str(error))
+                return
+        else:
+            try:
+                items = [self._adapter.validate_json(message.body)]
+            except ValidationError as error:
+                await self._dead.reject(message, "malformed_message", _describe(error))
+                return
+        # Each guild's messages join its lock before the first suspension, so deliveries of
+        # one partition keep their order per guild.
+        by_guild: dict[int, list[M]] = {}
+        for item in items:
+            if not isinstance(item, _Unusable):
+                by_guild.setdefault(item.guild_id, []).append(item)
+        applying = [
+            asyncio.create_task(self._apply_in_order(message, guild, decoded))
+            for guild, decoded in by_guild.items()
+        ]
+        unusable = [item for item in items if isinstance(item, _Unusable)]
+        await asyncio.shield(self._settle(message, unusable, applying))
+
+    def _decode_item(self, item: object) -> M | _Unusable:
+        try:
+            return self._adapter.validate_python(item)
+        except ValidationError as error:
+            return _Unusable(json.dumps(item).encode(), _describe(error))
+
+    async def _apply_in_order(
+        self, message: AbstractIncomingMessage, guild_id: int, decoded: list[M]
+    ) -> None:
+        async with self._guilds.hold(guild_id):
+            for item in decoded:
                 error = await handle_with_retries(
-                    self._handler, decoded, group=self._stream, attempts=HANDLER_ATTEMPTS
+                    self._handler, item, group=self._stream, attempts=HANDLER_ATTEMPTS
                 )
-                if error is not None:
-                    await self._dead.reject(message, "handler_failed", repr(error))
-                    return
-                await message.ack()
-                CONSUMED.labels(self._stream).inc()
-            except BROKER_ERRORS as error:
-                _log.warning("%s: could not settle a message (%s)", self._stream, error)
-        return None
+                if error is None:
+                    CONSUMED.labels(self._stream).inc()
+                    continue
+                body = item.model_dump_json().encode()
+                await self._dead.dead_letter(message, body, "handler_failed", repr(error))
+
+    async def _settle(
+        self,
+        message: AbstractIncomingMessage,
+        unusable: list[_Unusable],
+        applying: list[asyncio.Task[None]],
+    ) -> None:
+        try:
+            for item in unusable:
+                await self._dead.dead_letter(message, item.raw, "malformed_message", item.reason)
+            await asyncio.gather(*applying)
+            await message.ack()
+        except BROKER_ERRORS as error:
+            _log.warning("%s: could not settle a message (%s)", self._stream, error)
+
+
+class _Unusable(NamedTuple):
+    raw: bytes
+    reason: str
 
 
 def _describe(error: ValidationError) -> str:

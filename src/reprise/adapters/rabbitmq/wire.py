@@ -11,7 +11,6 @@ from uuid import UUID
 from eventsourcing.utils import TopicError, resolve_topic
 from pydantic import BaseModel, ConfigDict
 
-from reprise.adapters.rabbitmq.topology import GUILD_HEADER
 from reprise.application.ports import RecordedEvent
 
 if TYPE_CHECKING:
@@ -108,7 +107,3 @@ def notification_of(envelope: IntegrationEvent, rows: RowMapper) -> Notification
         recorded_at=datetime.fromisoformat(envelope.occurred_at),
     )
     return rows.notification(record)
-
-
-def guild_header(guild_id: int) -> dict[str, str]:
-    return {GUILD_HEADER: str(guild_id)}
