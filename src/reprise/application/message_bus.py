@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from reprise.application.keyed_locks import KeyedLocks
@@ -59,8 +58,9 @@ class MessageBus:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _handle_once(self, command: CommandBase, handler: Handler) -> CommandResult:
-        async with self._guilds.hold(command.guild_id):
-            uow = UnitOfWork(self._deps, command)
+        guild_id, command_id = command.guild_id, command.command_id
+        async with self._guilds.hold(guild_id):
+            uow = UnitOfWork(self._deps, command, after=self._unsettled.get(guild_id))
             try:
                 await handler(command, uow)
             except DomainError as error:
@@ -71,8 +71,6 @@ class MessageBus:
                 raise
             else:
                 commit, result = uow.accepted()
-            guild_id, command_id = command.guild_id, command.command_id
-            commit = replace(commit, after=self._unsettled.get(guild_id))
             stored = self._deps.store.append(commit)  # queued in decision order
             if commit.events:
                 self._unsettled[guild_id] = command_id

@@ -50,9 +50,13 @@ def rebuild[A: Aggregate](stream: Stream, kind: type[A]) -> A | None:
 class UnitOfWork:
     """Loads aggregates for one command and turns what it changed into one Commit."""
 
-    def __init__(self, deps: Dependencies, command: CommandBase) -> None:
+    def __init__(
+        self, deps: Dependencies, command: CommandBase, *, after: UUID | None = None
+    ) -> None:
+        """`after`: the command whose commit, not yet stored, this decision builds on."""
         self._deps = deps
         self._command = command
+        self._after = after
         self.now: datetime = deps.clock.now()
         self.rng = deps.rng
         self._touched: dict[UUID, tuple[Aggregate, int]] = {}
@@ -91,7 +95,8 @@ class UnitOfWork:
             events=[type(event).__name__ for event in events],
             versions=versions,
         )
-        return Commit(self._record(), events, snapshots, result, dict(self._read)), result
+        commit = Commit(self._record(), events, snapshots, result, self._read, self._after)
+        return commit, result
 
     def rejected(self, result: CommandResult) -> Commit:
         """The rejection, stored on the condition that what it read has not moved."""
@@ -99,7 +104,7 @@ class UnitOfWork:
             if aggregate.pending_events:  # changed before the rule refused: not stored
                 self._deps.cache.evict(aggregate.id)
         self._touched.clear()
-        return Commit(self._record(), [], [], result, dict(self._read))
+        return Commit(self._record(), [], [], result, self._read, self._after)
 
     def discard(self) -> None:
         """Forget every touched aggregate: their state may hold changes that were not stored."""

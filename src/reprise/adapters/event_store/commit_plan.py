@@ -124,12 +124,13 @@ def _first_conflict(
 
 
 def group_outcomes(
-    commits: Sequence[Commit], plan: GroupPlan, event_rows: Sequence[EventRow]
+    commits: Sequence[Commit], plan: GroupPlan, event_rows: Sequence[EventRow], offset: int = 0
 ) -> list[AppendOutcome | ConcurrencyConflict]:
-    """Each commit's outcome, in submission order: refused as planned, or its positions."""
+    """Each commit's outcome, in submission order: refused as planned, or its positions (the
+    rows' positions plus `offset`)."""
     positions: dict[UUID, list[int]] = {}
     for row in event_rows:
-        positions.setdefault(row.command_id, []).append(row.position)
+        positions.setdefault(row.command_id, []).append(row.position + offset)
     return [
         plan.refused.get(index) or Appended(positions.get(commit.command.command_id, []))
         for index, commit in enumerate(commits)

@@ -8,7 +8,6 @@ visible in lock order. A whole group of commits pays for the lock and the fsync 
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Self
 
@@ -230,8 +229,8 @@ class PostgresEventStore:
             raise
         if last is None:
             return None
-        stored = [replace(row, position=row.position + last) for row in event_rows]
-        return group_outcomes(commits, GroupPlan(list(range(len(commits)))), stored)
+        everything = GroupPlan(list(range(len(commits))))
+        return group_outcomes(commits, everything, event_rows, offset=last)
 
     async def _write_planned(self, commits: Sequence[Commit]) -> list[GroupOutcome]:
         async with (
