@@ -20,6 +20,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.event_store_appends
 	$(BIN)/python -m bench.queue_load
+	$(BIN)/python -m bench.broker_floor
 	$(BIN)/python -m bench.pipeline
 	$(BIN)/python -m bench.read_side
 	$(BIN)/python -m bench.audio
