@@ -114,7 +114,7 @@ class PanelKeeper:
             if content == panel.shown:
                 continue
             try:
-                await self._show(panel, content)
+                await self._show(guild_id, panel, content)
             except nextcord.HTTPException as error:
                 _log.warning("panel of guild %s not updated: %s", guild_id, error)
             panel.last_edit = loop.time()
@@ -133,8 +133,10 @@ class PanelKeeper:
                 return playing
             await asyncio.sleep(_POLL)
 
-    async def _show(self, panel: _Panel, content: PanelContent) -> None:
-        channel = self._client.get_channel(panel.channel_id)
+    async def _show(self, guild_id: int, panel: _Panel, content: PanelContent) -> None:
+        # Through the guild: `Client.get_channel` walks every guild the bot is in.
+        guild = self._client.get_guild(guild_id)
+        channel = guild.get_channel_or_thread(panel.channel_id) if guild else None
         if not isinstance(channel, nextcord.TextChannel | nextcord.Thread):
             _log.info("panel channel %s is gone", panel.channel_id)
             return
