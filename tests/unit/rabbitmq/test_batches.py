@@ -54,35 +54,6 @@ async def test_submissions_during_a_publish_go_out_together_in_the_next_batch() 
     await coalescer.close()
 
 
-async def test_with_two_in_flight_the_next_batch_goes_before_the_first_is_confirmed() -> None:
-    published: list[list[bytes]] = []
-    confirms: list[asyncio.Event] = []
-
-    async def publish(partition: int, items: list[bytes]) -> None:
-        published.append(items)
-        confirms.append(asyncio.Event())
-        await confirms[-1].wait()
-
-    coalescer = Coalescer(publish, in_flight=2)
-    first = asyncio.create_task(coalescer.submit(0, b"1"))
-    await _settle()
-    second = asyncio.create_task(coalescer.submit(0, b"2"))
-    await _settle()
-    assert published == [[b"1"], [b"2"]]  # not held back by the first's confirm
-    later = [asyncio.create_task(coalescer.submit(0, item)) for item in (b"3", b"4")]
-    await _settle()
-    assert published == [[b"1"], [b"2"]]  # both slots busy: these gather
-    confirms[1].set()  # confirms may come back in any order
-    await _settle()
-    assert second.done()
-    assert not first.done()
-    assert published == [[b"1"], [b"2"], [b"3", b"4"]]
-    for confirm in confirms:
-        confirm.set()
-    await asyncio.gather(first, *later)
-    await coalescer.close()
-
-
 async def test_a_failed_publish_fails_its_submitters_and_the_next_batch_still_goes() -> None:
     calls = 0
 

@@ -52,24 +52,15 @@ def pack[T](
 
 
 class Coalescer:
-    """Publishes items per partition with at most `in_flight` batches unconfirmed per
-    partition, in submission order.
+    """Publishes items per partition with at most one batch in flight per partition.
 
     `submit` returns once the batch holding the item is confirmed, and raises what publishing
-    it raised (a ConnectionError when the publisher closed first). Batches of a partition are
-    handed to `publish` in order, each as soon as a slot is free; `publish` must keep that
-    order on the wire (one channel does: aiormq queues frames in call order).
-    """
+    it raised (a ConnectionError when the publisher closed first)."""
 
-    def __init__(
-        self, publish: Callable[[int, list[bytes]], Awaitable[None]], *, in_flight: int = 1
-    ) -> None:
+    def __init__(self, publish: Callable[[int, list[bytes]], Awaitable[None]]) -> None:
         self._publish = publish
-        self._in_flight = in_flight
         self._pending: dict[int, list[tuple[bytes, asyncio.Future[None]]]] = {}
         self._flushers: dict[int, asyncio.Task[None]] = {}
-        self._slots: dict[int, asyncio.Semaphore] = {}
-        self._publishing: set[asyncio.Task[None]] = set()
 
     async def submit(self, partition: int, item: bytes) -> None:
         future = asyncio.get_running_loop().create_future()
@@ -80,49 +71,25 @@ class Coalescer:
 
     async def close(self) -> None:
         """Stop publishing; whoever still waits gets a ConnectionError."""
-        tasks = [*self._flushers.values(), *self._publishing]
-        for task in tasks:
+        flushers = list(self._flushers.values())
+        for task in flushers:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*flushers, return_exceptions=True)
         for pending in self._pending.values():  # a flusher cancelled before it ever ran
             _fail([future for _, future in pending], ConnectionError("the publisher closed"))
         self._pending.clear()
         self._flushers.clear()
 
     async def _flush(self, partition: int) -> None:
-        """Hand the partition's pending items to `publish` while slots are free: whatever
-        is submitted while every slot is busy goes out together in the next batch."""
-        slots = self._slots.setdefault(partition, asyncio.Semaphore(self._in_flight))
         pending: list[tuple[bytes, asyncio.Future[None]]] = []
         try:
-            while True:
-                await slots.acquire()
-                pending = self._pending.pop(partition, [])
-                if not pending:
-                    slots.release()
-                    return
-                groups = pack(pending, itemgetter(0))
-                for index, group in enumerate(groups):
-                    pending = [entry for later in groups[index:] for entry in later]
-                    if index:
-                        await slots.acquire()
-                    self._start(partition, group, slots)
-                pending = []
+            while pending := self._pending.pop(partition, []):
+                for group in pack(pending, itemgetter(0)):
+                    await self._publish_group(partition, group)
         finally:
             del self._flushers[partition]
             unsent = pending + self._pending.pop(partition, [])
             _fail([future for _, future in unsent], ConnectionError("the publisher closed"))
-
-    def _start(
-        self,
-        partition: int,
-        group: list[tuple[bytes, asyncio.Future[None]]],
-        slots: asyncio.Semaphore,
-    ) -> None:
-        task = asyncio.create_task(self._publish_group(partition, group))
-        self._publishing.add(task)
-        task.add_done_callback(self._publishing.discard)
-        task.add_done_callback(lambda _: slots.release())
 
     async def _publish_group(
         self, partition: int, group: list[tuple[bytes, asyncio.Future[None]]]

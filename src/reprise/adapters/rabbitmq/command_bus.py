@@ -38,9 +38,6 @@ if TYPE_CHECKING:
     from reprise.domain.commands import CommandBase
 
 REPLY_TO = "amq.rabbitmq.reply-to"
-# Two batches per partition may await their confirms: a command no longer waits out the whole
-# confirm of the batch before it, and a busy publisher still sends few, full messages.
-BATCHES_IN_FLIGHT = 2
 
 
 class CommandTooLarge(ValueError):
@@ -67,7 +64,7 @@ class RabbitCommandBus:
         self._channel = channel
         self._exchange = exchange
         self._partitions = partitions
-        self._batches = Coalescer(self._publish_batch, in_flight=BATCHES_IN_FLIGHT)
+        self._batches = Coalescer(self._publish_batch)
         self._waiting: dict[str, asyncio.Future[CommandResult]] = {}
 
     @classmethod

@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 HANDLER_ATTEMPTS = 3
-BATCHES_IN_FLIGHT = 2
 VOICE_STREAM = "voice"
 UI_STREAM = "ui"
 
@@ -58,7 +57,7 @@ class RabbitStreamPublisher:
         self._channel = channel
         self._exchange = exchange
         self._partitions = partitions
-        self._batches = Coalescer(self._publish_batch, in_flight=BATCHES_IN_FLIGHT)
+        self._batches = Coalescer(self._publish_batch)
 
     @classmethod
     async def open(
