@@ -41,6 +41,22 @@ def commit_of(queue: GuildQueue, command_id: UUID | None = None) -> Commit:
     return Commit(record, events, [], result)
 
 
+def skip_refused(**fields: typing.Any) -> Commit:
+    """A Skip of guild 1 stored as refused, with no events (`fields`: expected, after)."""
+    command_id = uuid4()
+    record = CommandRecord(command_id, "Skip", 1, uuid4(), "user:42", NOW)
+    return Commit(record, [], [], CommandResult(command_id=command_id, accepted=False), **fields)
+
+
+async def stored_twice(store: EventStore) -> tuple[GuildQueue, GuildQueue]:
+    """Guild 1's new queue stored (version 1), then loaded as two independent copies."""
+    await store.append(commit_of(GuildQueue.create(guild_id=1)))
+    first, second = await load_queue(store, 1), await load_queue(store, 1)
+    assert first is not None
+    assert second is not None
+    return first, second
+
+
 class EventStoreContract:
     """Subclasses provide `store` and `write_raw`; every test here must pass for each."""
 
@@ -68,11 +84,7 @@ class EventStoreContract:
         ]
 
     async def test_a_writer_behind_the_stored_version_conflicts(self, store: EventStore) -> None:
-        queue = GuildQueue.create(guild_id=1)
-        await store.append(commit_of(queue))
-        winner, loser = (await load_queue(store, 1), await load_queue(store, 1))
-        assert winner is not None
-        assert loser is not None
+        winner, loser = await stored_twice(store)
         enqueue(winner, "A")
         enqueue(loser, "B")
         await store.append(commit_of(winner))
@@ -83,11 +95,7 @@ class EventStoreContract:
     async def test_two_commits_on_one_aggregate_in_one_group_let_the_first_win(
         self, store: EventStore
     ) -> None:
-        base = GuildQueue.create(guild_id=1)
-        await store.append(commit_of(base))
-        first, second = await load_queue(store, 1), await load_queue(store, 1)
-        assert first is not None
-        assert second is not None
+        first, second = await stored_twice(store)
         enqueue(first, "A")
         enqueue(second, "B")
         outcomes = await asyncio.gather(
@@ -104,14 +112,10 @@ class EventStoreContract:
         queue = GuildQueue.create(guild_id=1)
         enqueue(queue, "A")
         await store.append(commit_of(queue))  # version 3
-        command_id = uuid4()
-        record = CommandRecord(command_id, "Skip", 1, uuid4(), "user:42", NOW)
-        rejected = CommandResult(command_id=command_id, accepted=False)
+        stale = skip_refused(expected={queue.id: 1})
         with pytest.raises(ConcurrencyConflict):
-            await store.append(Commit(record, [], [], rejected, expected={queue.id: 1}))
-        assert await store.append(Commit(record, [], [], rejected, expected={queue.id: 3})) == (
-            Appended([])
-        )
+            await store.append(stale)
+        assert await store.append(replace(stale, expected={queue.id: 3})) == Appended([])
 
     async def test_a_commit_expecting_a_version_not_yet_stored_conflicts(
         self, store: EventStore
@@ -151,27 +155,18 @@ class EventStoreContract:
     async def test_decisions_built_on_a_refused_commit_are_refused_with_it(
         self, store: EventStore
     ) -> None:
-        base = GuildQueue.create(guild_id=1)
-        await store.append(commit_of(base))
-        winner, loser = await load_queue(store, 1), await load_queue(store, 1)
-        assert winner is not None
-        assert loser is not None
+        winner, loser = await stored_twice(store)
         enqueue(winner, "A")  # versions 2-3
-        await store.append(replace(commit_of(winner), expected={base.id: 1}))
+        await store.append(replace(commit_of(winner), expected={winner.id: 1}))
         enqueue(loser, "B")  # versions 2-3 on the old state: refused
-        refused = replace(commit_of(loser), expected={base.id: 1})
+        refused = replace(commit_of(loser), expected={loser.id: 1})
         # decided on the refused one's state; its version (3) happens to be the stored one
-        command_id = uuid4()
-        record = CommandRecord(command_id, "Skip", 1, uuid4(), "user:42", NOW)
-        rejection = CommandResult(command_id=command_id, accepted=False)
-        built_on = Commit(
-            record, [], [], rejection, expected={base.id: 3}, after=refused.command.command_id
-        )
+        built_on = skip_refused(expected={loser.id: 3}, after=refused.command.command_id)
         outcomes = await asyncio.gather(
             store.append(refused), store.append(built_on), return_exceptions=True
         )
         assert all(isinstance(outcome, ConcurrencyConflict) for outcome in outcomes)
-        again = Commit(record, [], [], rejection, expected={base.id: 3})
+        again = replace(built_on, after=None)
         assert await store.append(again) == Appended([])  # not stored before
 
     async def test_a_stored_command_id_returns_its_first_result(self, store: EventStore) -> None:
@@ -186,11 +181,9 @@ class EventStoreContract:
         assert await load_queue(store, 2) is None
 
     async def test_rejections_are_stored_without_events(self, store: EventStore) -> None:
-        command_id = uuid4()
-        record = CommandRecord(command_id, "Skip", 1, uuid4(), "user:42", NOW)
-        rejected = CommandResult(command_id=command_id, accepted=False)
-        assert await store.append(Commit(record, [], [], rejected)) == Appended([])
-        assert await store.append(Commit(record, [], [], rejected)) == AlreadyHandled(rejected)
+        rejected = skip_refused()
+        assert await store.append(rejected) == Appended([])
+        assert await store.append(rejected) == AlreadyHandled(rejected.result)
         assert await store.max_position() == 0
 
     async def test_positions_are_gap_free_under_concurrent_writers(self, store: EventStore) -> None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
 import aio_pika
 import pytest
 
 from reprise.adapters import bootstrap
+from reprise.adapters.rabbitmq.voice_streams import RabbitStreamConsumer, RabbitStreamPublisher
 from reprise.settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Awaitable
 
     from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
 
@@ -54,3 +56,17 @@ async def publish_raw(
     target = await channel.get_exchange(exchange) if exchange else channel.default_exchange
     await target.publish(aio_pika.Message(body=body, type=message_type), routing_key=routing_key)
     await channel.close()
+
+
+@asynccontextmanager
+async def serving[C: RabbitStreamConsumer[Any]](
+    connection: AbstractRobustConnection, stream: str, starting: Awaitable[C]
+) -> AsyncIterator[tuple[C, RabbitStreamPublisher]]:
+    """The consumer once started, and a publisher of the same stream; both closed at the end."""
+    consumer = await starting
+    publisher = await RabbitStreamPublisher.open(connection, stream, partitions=PARTITIONS)
+    try:
+        yield consumer, publisher
+    finally:
+        await publisher.close()
+        await consumer.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -13,7 +13,7 @@ from reprise.adapters.rabbitmq.batches import BATCH_TYPE, join
 from reprise.adapters.rabbitmq.dead_letters import REASON_HEADER
 from reprise.adapters.rabbitmq.topology import partition_key
 from reprise.adapters.rabbitmq.voice_streams import (
-    RabbitStreamPublisher,
+    RabbitStreamConsumer,
     start_ui_consumer,
     start_voice_consumer,
 )
@@ -26,7 +26,12 @@ from reprise.application.voice_messages import (
     VoiceStateForwarded,
 )
 from tests.integration.backbone.waiting import until
-from tests.integration.voice_transports.conftest import PARTITIONS, dead_letters, publish_raw
+from tests.integration.voice_transports.conftest import (
+    PARTITIONS,
+    dead_letters,
+    publish_raw,
+    serving,
+)
 
 if TYPE_CHECKING:
     from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
@@ -46,9 +51,8 @@ async def test_voice_messages_arrive_in_order_per_guild(
             message.session_id if message.type == "VoiceStateForwarded" else message.token
         )
 
-    consumer = await start_voice_consumer(connection, handle, range(PARTITIONS))
-    publisher = await RabbitStreamPublisher.open(connection, "voice", partitions=PARTITIONS)
-    try:
+    starting = start_voice_consumer(connection, handle, range(PARTITIONS))
+    async with serving(connection, "voice", starting) as (_, publisher):
         for index in range(20):
             for guild in GUILDS:
                 if index % 2:
@@ -68,9 +72,6 @@ async def test_voice_messages_arrive_in_order_per_guild(
         )
         for guild in GUILDS:
             assert seen[guild] == [f"t{index}" for index in range(20)]
-    finally:
-        await publisher.close()
-        await consumer.stop()
 
 
 async def test_malformed_messages_are_dead_lettered_and_the_consumer_keeps_serving(
@@ -81,9 +82,8 @@ async def test_malformed_messages_are_dead_lettered_and_the_consumer_keeps_servi
     async def handle(message: VoiceMessage) -> None:
         handled.append(message)
 
-    consumer = await start_voice_consumer(connection, handle, range(PARTITIONS))
-    publisher = await RabbitStreamPublisher.open(connection, "voice", partitions=PARTITIONS)
-    try:
+    starting = start_voice_consumer(connection, handle, range(PARTITIONS))
+    async with serving(connection, "voice", starting) as (_, publisher):
         key = partition_key(7, PARTITIONS)
         await publish_raw(connection, "voice", key, b"{not json")
         await publish_raw(connection, "voice", key, b'{"type": "VoiceStateForwarded"}')
@@ -94,13 +94,10 @@ async def test_malformed_messages_are_dead_lettered_and_the_consumer_keeps_servi
         assert all(reason.startswith("malformed_message: ") for reason in reasons)
         assert any("guild_id" in reason for reason in reasons)
         assert {m.body for m in dead} == {b"{not json", b'{"type": "VoiceStateForwarded"}'}
-    finally:
-        await publisher.close()
-        await consumer.stop()
 
 
 async def test_a_burst_travels_in_batches_and_keeps_each_guilds_order(
-    connection: AbstractRobustConnection,
+    connection: AbstractRobustConnection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: dict[int, list[int]] = defaultdict(list)
 
@@ -108,18 +105,19 @@ async def test_a_burst_travels_in_batches_and_keeps_each_guilds_order(
         assert isinstance(message, PlaybackProgress)
         seen[message.guild_id].append(message.position_ms)
 
-    consumer = await start_ui_consumer(connection, handle, range(PARTITIONS))
-    publisher = await RabbitStreamPublisher.open(connection, "ui", partitions=PARTITIONS)
     deliveries = 0
-    counting = consumer.on_message
+    counting = RabbitStreamConsumer.on_message
 
-    async def counted(message: AbstractIncomingMessage) -> None:
+    async def counted(
+        consumer: RabbitStreamConsumer[Any], message: AbstractIncomingMessage
+    ) -> None:
         nonlocal deliveries
         deliveries += 1
-        await counting(message)
+        await counting(consumer, message)
 
-    consumer.on_message = counted  # type: ignore[method-assign]
-    try:
+    monkeypatch.setattr(RabbitStreamConsumer, "on_message", counted)
+    starting = start_ui_consumer(connection, handle, range(PARTITIONS))
+    async with serving(connection, "ui", starting) as (_, publisher):
         await asyncio.gather(
             *[
                 publisher.publish(
@@ -138,9 +136,6 @@ async def test_a_burst_travels_in_batches_and_keeps_each_guilds_order(
         )
         assert all(seen[guild] == list(range(50)) for guild in GUILDS)
         assert deliveries < 50 * len(GUILDS) / 5  # batches, not one delivery per message
-    finally:
-        await publisher.close()
-        await consumer.stop()
 
 
 async def test_an_unusable_message_in_a_batch_is_dead_lettered_alone(
@@ -179,9 +174,8 @@ async def test_a_handler_that_keeps_failing_dead_letters_its_message_only(
             raise RuntimeError("the gateway cannot send op 4 now")
         handled.append(message)
 
-    consumer = await start_ui_consumer(connection, handle, range(PARTITIONS))
-    publisher = await RabbitStreamPublisher.open(connection, "ui", partitions=PARTITIONS)
-    try:
+    starting = start_ui_consumer(connection, handle, range(PARTITIONS))
+    async with serving(connection, "ui", starting) as (_, publisher):
         await publisher.publish(VoiceConnectRequested(guild_id=8, channel_id=None))
         progress = PlaybackProgress(
             guild_id=8, entry_id=None, position_ms=5, paused=False, connected=True
@@ -191,6 +185,3 @@ async def test_a_handler_that_keeps_failing_dead_letters_its_message_only(
         [dead] = await dead_letters(connection, "ui.dead", 1)
         reason = str((dead.headers or {})[REASON_HEADER])
         assert reason.startswith("handler_failed: RuntimeError")
-    finally:
-        await publisher.close()
-        await consumer.stop()

@@ -6,9 +6,9 @@ versions and the outcomes of commands already stored, so the check cannot race.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
 from reprise.application.ports import (
@@ -20,13 +20,10 @@ from reprise.application.ports import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Mapping, MutableMapping, Sequence
 
     from reprise.adapters.event_store.rows import EventRow
     from reprise.application.results import CommandResult
-
-
-_NONE: Mapping[UUID, int] = MappingProxyType({})
 
 
 @dataclass
@@ -67,12 +64,14 @@ def plan_group(
     it holds."""
     plan = GroupPlan()
     moved: dict[UUID, int] = {}  # versions the commits accepted so far in this group reach
+    # each aggregate's version at this point of the group (only read: `versions` is not copied)
+    current = ChainMap(moved, cast("MutableMapping[UUID, int]", versions))
     seen: dict[UUID, CommandResult] = {}  # results of the commands accepted in this group
     unstored: set[UUID] = set()  # commands of this group whose commits are refused
     for index, commit in enumerate(commits):
         command_id = commit.command.command_id
         if commit.after in unstored:
-            plan.refused[index] = built_on_unstored(commit, moved, versions)
+            plan.refused[index] = built_on_unstored(commit, current)
             unstored.add(command_id)
             continue
         earlier = seen.get(command_id)
@@ -82,7 +81,7 @@ def plan_group(
             plan.refused[index] = AlreadyHandled(earlier)
             unstored.add(command_id)
             continue
-        conflict = _first_conflict(commit, moved, versions)
+        conflict = _first_conflict(commit, current)
         if conflict is not None:
             plan.refused[index] = conflict
             unstored.add(command_id)
@@ -95,19 +94,18 @@ def plan_group(
 
 
 def built_on_unstored(
-    commit: Commit, moved: Mapping[UUID, int] = _NONE, versions: Mapping[UUID, int] = _NONE
+    commit: Commit, current: Mapping[UUID, int] | None = None
 ) -> ConcurrencyConflict:
-    """The refusal of a commit decided on top of one that was not stored as decided."""
+    """The refusal of a commit decided on top of one that was not stored as decided;
+    `current` holds the aggregates' versions where they are known."""
     originator_id, expected = next(iter(commit.expected.items()), (UUID(int=0), 0))
-    actual = moved.get(originator_id, versions.get(originator_id, expected))
+    actual = expected if current is None else current.get(originator_id, 0)
     return ConcurrencyConflict(originator_id, expected, actual, after=commit.after)
 
 
-def _first_conflict(
-    commit: Commit, moved: Mapping[UUID, int], versions: Mapping[UUID, int]
-) -> ConcurrencyConflict | None:
+def _first_conflict(commit: Commit, current: Mapping[UUID, int]) -> ConcurrencyConflict | None:
     for originator_id, expected in commit.expected.items():
-        actual = moved.get(originator_id, versions.get(originator_id, 0))
+        actual = current.get(originator_id, 0)
         if expected != actual:
             return ConcurrencyConflict(originator_id, expected, actual)
     checked: set[UUID] = set()
@@ -117,7 +115,7 @@ def _first_conflict(
             continue
         checked.add(originator_id)
         expected = event.originator_version - 1
-        actual = moved.get(originator_id, versions.get(originator_id, 0))
+        actual = current.get(originator_id, 0)
         if expected != actual:
             return ConcurrencyConflict(originator_id, expected, actual)
     return None

@@ -209,19 +209,22 @@ class PostgresEventStore:
     async def _write_assumed(
         self, commits: Sequence[Commit], assumed: dict[UUID, int]
     ) -> list[GroupOutcome] | None:
-        event_rows = self._rows.event_rows(commits, 1, datetime.now(UTC))
-        snapshots = _latest_snapshots(self._rows.snapshot_rows(commits))
+        now = datetime.now(UTC)
+        event_rows = self._rows.event_rows(commits, 1, now)
+        arguments = [
+            list(assumed),
+            list(assumed.values()),
+            *_columns(event_rows, 9)[1:8],  # positions and times come from the function
+            now,
+            *_command_columns(commits),
+            *_columns(_latest_snapshots(self._rows.snapshot_rows(commits)), 4),
+            self._channel,
+        ]
+        placeholders = ", ".join(f"${n}" for n in range(1, len(arguments) + 1))
         try:
             async with unavailable_on_db_errors():
                 last = await self._pool.fetchval(
-                    f"SELECT {self._s}.append_assumed({_ARGUMENTS})",
-                    list(assumed),
-                    list(assumed.values()),
-                    *_columns(event_rows, 9)[1:8],
-                    event_rows[0].recorded_at if event_rows else datetime.now(UTC),
-                    *_command_columns(commits),
-                    *_columns(snapshots, 4),
-                    self._channel,
+                    f"SELECT {self._s}.append_assumed({placeholders})", *arguments
                 )
         except EventStoreUnavailable as error:
             if isinstance(error.__cause__, asyncpg.UniqueViolationError):
@@ -304,9 +307,6 @@ class PostgresEventStore:
                 "state = excluded.state WHERE old.originator_version < excluded.originator_version",
                 *_columns(snapshots, 4),
             )
-
-
-_ARGUMENTS = ", ".join(f"${n}" for n in range(1, 23))
 
 
 def _columns(rows: Sequence[EventRow] | Sequence[SnapshotRow], width: int) -> list[list[object]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from reprise.adapters.rabbitmq.wire import MAX_MESSAGE_BYTES
 
@@ -20,6 +20,13 @@ if TYPE_CHECKING:
 
 BATCH_TYPE = "batch"
 BATCH_LIMIT_BYTES = MAX_MESSAGE_BYTES - 1_024  # room for the brackets and commas
+
+
+class UnusableItem(NamedTuple):
+    """An item of a batch that can never be applied: what to dead-letter alone, and why."""
+
+    raw: bytes
+    reason: str
 
 
 def join(items: Sequence[bytes]) -> bytes:

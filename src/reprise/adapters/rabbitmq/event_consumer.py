@@ -12,7 +12,7 @@ from opentelemetry import trace
 from opentelemetry.trace import Link, SpanKind
 from pydantic import TypeAdapter, ValidationError
 
-from reprise.adapters.rabbitmq.batches import BATCH_TYPE, split
+from reprise.adapters.rabbitmq.batches import BATCH_TYPE, UnusableItem, split
 from reprise.adapters.rabbitmq.dead_letters import DeadLetters
 from reprise.adapters.rabbitmq.declare import declare
 from reprise.adapters.rabbitmq.errors import BROKER_ERRORS
@@ -48,11 +48,6 @@ class _Event(NamedTuple):
     envelope: IntegrationEvent
     notification: Notification
     raw: bytes = b""  # the message body it came as, when it came alone
-
-
-class _BadItem(NamedTuple):
-    raw: bytes
-    error: str
 
 
 class EventConsumer:
@@ -144,7 +139,7 @@ class EventConsumer:
         # applied effect from its recorded position (the redelivery would apply it again).
         await asyncio.shield(self._settle(message, items, applying))
 
-    def _decode(self, message: AbstractIncomingMessage) -> list[_Event | _BadItem]:
+    def _decode(self, message: AbstractIncomingMessage) -> list[_Event | UnusableItem]:
         if len(message.body) > MAX_MESSAGE_BYTES:
             raise ValueError(f"{len(message.body)} bytes, limit {MAX_MESSAGE_BYTES}")
         if message.type != BATCH_TYPE:
@@ -155,29 +150,29 @@ class EventConsumer:
             return [self._decode_item(item) for item in split(message.body)]
         return [self._event_of(envelope) for envelope in envelopes]
 
-    def _event_of(self, envelope: IntegrationEvent) -> _Event | _BadItem:
+    def _event_of(self, envelope: IntegrationEvent) -> _Event | UnusableItem:
         try:
             return _Event(envelope, notification_of(envelope, self._rows))
         except _MALFORMED as error:  # a payload that does not decode into its event
-            return _BadItem(envelope.model_dump_json().encode(), str(error))
+            return UnusableItem(envelope.model_dump_json().encode(), str(error))
 
-    def _decode_item(self, item: object) -> _Event | _BadItem:
+    def _decode_item(self, item: object) -> _Event | UnusableItem:
         raw = json.dumps(item).encode()
         try:
             return _Event(*decode_event(raw, self._rows), raw)
         except _MALFORMED as error:
-            return _BadItem(raw, str(error))
+            return UnusableItem(raw, str(error))
 
     async def _settle(
         self,
         message: AbstractIncomingMessage,
-        items: list[_Event | _BadItem],
+        items: list[_Event | UnusableItem],
         applying: list[asyncio.Task[dict[int, int]]],
     ) -> None:
         try:
             for item in items:
-                if isinstance(item, _BadItem):
-                    await self._dead.dead_letter(message, item.raw, "malformed_event", item.error)
+                if isinstance(item, UnusableItem):
+                    await self._dead.dead_letter(message, item.raw, "malformed_event", item.reason)
             applied: dict[int, int] = {}
             for positions in await asyncio.gather(*applying):
                 applied.update(positions)

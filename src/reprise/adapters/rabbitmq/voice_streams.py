@@ -12,13 +12,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import TYPE_CHECKING, NamedTuple, Self
+from typing import TYPE_CHECKING, Self
 from uuid import uuid4
 
 import aio_pika
 from pydantic import TypeAdapter, ValidationError
 
-from reprise.adapters.rabbitmq.batches import BATCH_TYPE, Coalescer, join, split
+from reprise.adapters.rabbitmq.batches import BATCH_TYPE, Coalescer, UnusableItem, join, split
 from reprise.adapters.rabbitmq.dead_letters import DeadLetters
 from reprise.adapters.rabbitmq.errors import BROKER_ERRORS
 from reprise.adapters.rabbitmq.handler_retries import handle_with_retries
@@ -149,21 +149,23 @@ class RabbitStreamConsumer[M: VoiceMessage | UiMessage]:
         # Each guild's messages join its lock before the first suspension, so deliveries of
         # one partition keep their order per guild.
         by_guild: dict[int, list[M]] = {}
+        unusable: list[UnusableItem] = []
         for item in items:
-            if not isinstance(item, _Unusable):
+            if isinstance(item, UnusableItem):
+                unusable.append(item)
+            else:
                 by_guild.setdefault(item.guild_id, []).append(item)
         applying = [
             asyncio.create_task(self._apply_in_order(message, guild, decoded))
             for guild, decoded in by_guild.items()
         ]
-        unusable = [item for item in items if isinstance(item, _Unusable)]
         await asyncio.shield(self._settle(message, unusable, applying))
 
-    def _decode_item(self, item: object) -> M | _Unusable:
+    def _decode_item(self, item: object) -> M | UnusableItem:
         try:
             return self._adapter.validate_python(item)
         except ValidationError as error:
-            return _Unusable(json.dumps(item).encode(), _describe(error))
+            return UnusableItem(json.dumps(item).encode(), _describe(error))
 
     async def _apply_in_order(
         self, message: AbstractIncomingMessage, guild_id: int, decoded: list[M]
@@ -182,7 +184,7 @@ class RabbitStreamConsumer[M: VoiceMessage | UiMessage]:
     async def _settle(
         self,
         message: AbstractIncomingMessage,
-        unusable: list[_Unusable],
+        unusable: list[UnusableItem],
         applying: list[asyncio.Task[None]],
     ) -> None:
         try:
@@ -192,11 +194,6 @@ class RabbitStreamConsumer[M: VoiceMessage | UiMessage]:
             await message.ack()
         except BROKER_ERRORS as error:
             _log.warning("%s: could not settle a message (%s)", self._stream, error)
-
-
-class _Unusable(NamedTuple):
-    raw: bytes
-    reason: str
 
 
 def _describe(error: ValidationError) -> str:
