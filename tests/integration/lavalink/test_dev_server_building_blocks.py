@@ -38,6 +38,15 @@ def test_the_clock_honours_pause_seek_rate_and_freeze() -> None:
     assert clock.position_ms() == 11_000
 
 
+def test_a_clock_frozen_at_a_position_stays_exactly_there() -> None:
+    now = [100.0]
+    clock = PlaybackClock(0, now=lambda: now[0])
+    now[0] += 20.0013  # the stuck timer fires a little late
+    clock.freeze(at_ms=20_000)
+    now[0] += 5.0
+    assert clock.position_ms() == 20_000
+
+
 @given(
     title=st.text(),
     author=st.text(),

@@ -61,9 +61,9 @@ class PlaybackClock:
         self._rebase(self.position_ms())
         self._rate = rate
 
-    def freeze(self) -> None:
-        """Stop the advance for good, as when a track gets stuck."""
-        self._rebase(self.position_ms())
+    def freeze(self, at_ms: float | None = None) -> None:
+        """Stop the advance for good, as when a track gets stuck: at `at_ms`, or where it is."""
+        self._rebase(self.position_ms() if at_ms is None else at_ms)
         self._frozen = True
 
     def seconds_until(self, position_ms: float) -> float | None:

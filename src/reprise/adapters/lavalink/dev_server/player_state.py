@@ -229,8 +229,7 @@ class DevPlayer:
             self.stop("loadFailed")
         else:
             # Timers fire a little late; the track sticks exactly where the fault says.
-            playing.clock.seek(position_ms)
-            playing.clock.freeze()
+            playing.clock.freeze(at_ms=position_ms)
             threshold = self._settings.stuck_threshold_ms
             self._emit(events.track_stuck(self.guild_id, playing.current_track(), threshold))
 
