@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 from bench.audio_memory import Memory, mafic_memory, reprise_memory
 from bench.audio_system import (
     CHANNEL_BASE,
+    PARTITIONS,
+    SPREAD_PARTITIONS,
     USER,
     InMemoryQueues,
     Latencies,
@@ -82,9 +84,11 @@ async def baseline_latency(node: NodeSpec, plan: Plan, rng: Random) -> Latencies
     return samples
 
 
-async def reprise_latency(dsn: str, node: NodeSpec, plan: Plan, rng: Random) -> Latencies:
+async def reprise_latency(
+    dsn: str, node: NodeSpec, plan: Plan, rng: Random, partitions: int = PARTITIONS
+) -> Latencies:
     latencies = Latencies()
-    async with reprise_pipeline(dsn, node) as pipeline:
+    async with reprise_pipeline(dsn, node, partitions) as pipeline:
         latencies.watch(pipeline.process)
         gate = asyncio.Semaphore(50)
 
@@ -120,14 +124,19 @@ def _row(name: str, samples: list[float], seconds: float) -> list[str]:
 
 
 def section(
-    plan: Plan, reprise: Latencies, baseline: Latencies, memory: tuple[Memory, Memory]
+    plan: Plan,
+    reprise: tuple[Latencies, Latencies],
+    baseline: Latencies,
+    memory: tuple[Memory, Memory],
 ) -> Section:
     mine, plain = memory
-    ours, base = reprise.samples, baseline.samples
+    (ours, spread), base = (reprise[0].samples, reprise[1]), baseline.samples
     p99 = percentile(ours, 0.99) * 1000
     rows = [
         _row(f"Reprise ({plan.guilds} guilds)", ours, plan.seconds),
-        _row("  of which: end → AdvanceQueue decided", reprise.decided, plan.seconds),
+        _row("  of which: end → AdvanceQueue decided", reprise[0].decided, plan.seconds),
+        _row(f"Reprise, {SPREAD_PARTITIONS} partitions", spread.samples, plan.seconds),
+        _row("  of which: end → AdvanceQueue decided", spread.decided, plan.seconds),
         _row(f"baseline: in-memory queue ({plan.guilds} guilds)", base, plan.seconds),
     ]
     notes = [
@@ -139,12 +148,17 @@ def section(
         f"{plain.playing_bytes / 1024:.1f} KB",
         "Reprise: core and relay are child processes (PostgreSQL, RabbitMQ); the audio process "
         "and the loopback voice run in the benchmark's process; Lavalink is `reprise dev-lavalink`",
+        f"Reprise runs with {PARTITIONS} partition per stream (the default, for one process of "
+        f"each kind); `Reprise, {SPREAD_PARTITIONS} partitions` is the same system with room "
+        f"for {SPREAD_PARTITIONS} processes of each kind, all served by the one here (ADR 0014)",
     ]
     met = p99 < 50 and mine.idle_bytes < 10 * 1024 and mine.playing_bytes < 30 * 1024
     verdict = (
         f"p99 {p99:.1f} ms (target < 50 ms), idle {mine.idle_bytes / 1024:.1f} KB (< 10 KB), "
         f"playing {mine.playing_bytes / 1024:.1f} KB (< 30 KB): "
         + ("targets met." if met else "a target is missed.")
+        + f" With {SPREAD_PARTITIONS} partitions on the same processes: p99 "
+        f"{_ms(spread.samples, 0.99)} ms (ADR 0014)."
     )
     columns = ["system", "track ends", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms"]
     return Section(TITLE, COMMAND, columns, rows, verdict, notes)
@@ -168,7 +182,11 @@ async def main(plan: Plan) -> None:
         node = await stack.enter_async_context(dev_lavalink(stack))
         ours = await reprise_latency(dsn, node, plan, rng)
         print(f"reprise: {len(ours.samples)} samples, p99 {_ms(ours.samples, 0.99)} ms")
-    result = section(plan, ours, base, memory)
+    async with AsyncExitStack() as stack:
+        node = await stack.enter_async_context(dev_lavalink(stack))
+        spread = await reprise_latency(dsn, node, plan, rng, SPREAD_PARTITIONS)
+        print(f"reprise, {SPREAD_PARTITIONS} partitions: p99 {_ms(spread.samples, 0.99)} ms")
+    result = section(plan, (ours, spread), base, memory)
     if plan is FULL:
         publish(result, await server_facts(dsn))
     else:

@@ -50,7 +50,8 @@ if TYPE_CHECKING:
     from reprise.application.voice_messages import UiMessage, VoiceMessage
 
 PASSWORD = "bench-password"  # noqa: S105 - a throwaway password for a local child process
-PARTITIONS = 4
+PARTITIONS = Settings.model_fields["partitions"].default  # one core process: ADR 0014
+SPREAD_PARTITIONS = 4  # room for four core processes, all served by the one here
 USER = c.Actor(kind=c.ActorKind.USER, id="42")
 CHANNEL_BASE = 900_000_000
 
@@ -129,23 +130,26 @@ class Pipeline:
 
 
 @asynccontextmanager
-async def reprise_pipeline(dsn: str, node: NodeSpec) -> AsyncIterator[Pipeline]:
+async def reprise_pipeline(
+    dsn: str, node: NodeSpec, partitions: int = PARTITIONS
+) -> AsyncIterator[Pipeline]:
     """Core and relay as child processes; the audio process here, on RabbitMQ."""
     async with AsyncExitStack() as stack:
         schema = await stack.enter_async_context(throwaway_schema(dsn))
-        amqp = await stack.enter_async_context(throwaway_vhost(f"audio_{run_id()}"))
+        vhost = f"audio_{run_id()}_p{partitions}"
+        amqp = await stack.enter_async_context(throwaway_vhost(vhost))
         settings = Settings(
             database_url=dsn,
             database_schema=schema,
             amqp_url=amqp,
-            partitions=PARTITIONS,
+            partitions=partitions,
             migrate_on_start=False,
         )
         env = {
             "DATABASE_URL": dsn,
             "DATABASE_SCHEMA": schema,
             "AMQP_URL": amqp,
-            "PARTITIONS": str(PARTITIONS),
+            "PARTITIONS": str(partitions),
             "MIGRATE_ON_START": "false",
         }
         reprise = str(Path(sys.executable).parent / "reprise")

@@ -23,7 +23,7 @@ from bench.pipeline_env import MANAGEMENT, run_id
 from bench.pipeline_load import Tracker
 from bench.pipeline_phases import OTHER_LIMIT, Plan, Repeats, Runner
 from bench.pipeline_report import section
-from bench.pipeline_reprise import PARTITIONS, REPLY_WITHIN, reprise_system
+from bench.pipeline_reprise import PARTITIONS, REPLY_WITHIN, SPREAD_PARTITIONS, reprise_system
 from bench.postgres import database_url, server_facts
 from bench.report import DOCS, publish
 from bench.skeleton import skeleton_system
@@ -55,6 +55,9 @@ async def run(dsn: str, plan: Plan, guild_counts: Sequence[int]) -> tuple[list[P
             if plan.post and guilds == max(guild_counts):
                 reprise.post, reprise.name = True, "reprise (post)"
                 phases.append(await runner.saturated())
+    guilds = max(guild_counts)
+    async with reprise_system(dsn, run, guilds, tracker, SPREAD_PARTITIONS) as spread:
+        phases += await Runner(spread, tracker, guilds, plan, repeats).all_phases()
     return phases, repeats
 
 
@@ -74,9 +77,13 @@ def arrangement(plan: Plan, broker: str, took: float, idle: float, repeats: Repe
         "positions, as bootstrap wires them, whose handler does one Redis HSET per event). "
         "The skeleton's worker is one child process; its publisher and read model run in the "
         "benchmark process. All on one 2-core machine with PostgreSQL, RabbitMQ and Redis.",
-        f"Reprise: {PARTITIONS} quorum partition queues per stream, fresh schema and vhost per "
-        "guild count, one EnqueueTracks per guild first, then Pause/Resume alternately (one "
-        f"event each, every one checked accepted). Reply timeout {REPLY_WITHIN:.0f} s.",
+        f"Reprise: {PARTITIONS} quorum partition queue per stream (the default, for one core "
+        "process, as the skeleton has one queue per hop); `reprise, "
+        f"{SPREAD_PARTITIONS} partitions` is the same system with {SPREAD_PARTITIONS} per "
+        "stream, the room for four core processes, all served by the one core here (ADR 0014). "
+        "Fresh schema and vhost per system and guild count, one EnqueueTracks per guild first, "
+        "then Pause/Resume alternately (one event each, every one checked accepted). Reply "
+        f"timeout {REPLY_WITHIN:.0f} s.",
         "Skeleton: quorum queues, publisher confirms on both publishes, autocommit INSERT per "
         "message (pool of 10), prefetch 500/200, ack after each step's effect.",
         f"Each offered load runs {plan.seconds:.0f} s (open loop, round robin over the "

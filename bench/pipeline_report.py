@@ -77,7 +77,20 @@ def verdict(phases: Sequence[Phase]) -> str:
     missed = sum(not ok for ok, _ in checks)
     listed = "; ".join(f"{text}: {'met' if ok else 'missed'}" for ok, text in checks)
     head = "MET" if not missed else f"MISSED ({missed} of {len(checks)} targets)"
-    return f"{head}. {listed}."
+    return f"{head}. {listed}.{_spread(phases)}"
+
+
+def _spread(phases: Sequence[Phase]) -> str:
+    """What the same machine gives with more partitions than consumers (no target of its own)."""
+    spread = [p for p in phases if p.system.startswith("reprise, ")]
+    at_load = [p for p in spread if p.offered == TARGET_P99_LOAD]
+    if not at_load:
+        return ""
+    worst = max(p.p(0.99) for p in at_load)
+    return (
+        f" With {at_load[0].system.removeprefix('reprise, ')} on one core process instead of "
+        f"one: p99 at {TARGET_P99_LOAD}/s {worst:.1f} ms (ADR 0014)."
+    )
 
 
 def notes(phases: Sequence[Phase], arrangement: Sequence[str]) -> list[str]:

@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from reprise.application.ports import Notification
 
 READ_MODEL = "benchreadmodel"
-PARTITIONS = 4
+PARTITIONS = Settings.model_fields["partitions"].default  # one core process: ADR 0014
+SPREAD_PARTITIONS = 4  # room for four core processes, all served by the one here
 REPLY_WITHIN = 3.0  # the gateway's budget
 _SEED_CONCURRENCY = 200
 
@@ -125,9 +126,9 @@ async def _start_children(settings: Settings, stack: AsyncExitStack) -> list[Chi
     return [core, relay]
 
 
-def _queues() -> list[str]:
+def _queues(partitions: int) -> list[str]:
     streams = ["commands", f"events.{READ_MODEL}"]
-    return [partition_queue(stream, p) for stream in streams for p in range(PARTITIONS)]
+    return [partition_queue(stream, p) for stream in streams for p in range(partitions)]
 
 
 async def _start_read_model(
@@ -136,6 +137,7 @@ async def _start_read_model(
     pool: asyncpg.Pool,
     schema: str,
     stack: AsyncExitStack,
+    partitions: int,
 ) -> None:
     """An EventConsumer group with PostgreSQL guild positions, as bootstrap wires them."""
 
@@ -154,7 +156,7 @@ async def _start_read_model(
         write,
         RowMapper(build_mapper()),
         PostgresGuildPositions(pool, schema, READ_MODEL),
-        partition_count=PARTITIONS,
+        partition_count=partitions,
         batch_handler=write_batch,
     )
     stack.push_async_callback(consumer.stop)
@@ -162,32 +164,35 @@ async def _start_read_model(
 
 @asynccontextmanager
 async def reprise_system(
-    dsn: str, run: str, guilds: int, tracker: Tracker
+    dsn: str, run: str, guilds: int, tracker: Tracker, partitions: int = PARTITIONS
 ) -> AsyncIterator[RepriseSystem]:
     """A fresh schema, vhost and Redis prefix; the children; `guilds` seeded guilds."""
     async with AsyncExitStack() as stack:
         schema = await stack.enter_async_context(throwaway_schema(dsn))
-        amqp = await stack.enter_async_context(throwaway_vhost(f"{run}_g{guilds}"))
-        client, prefix = await stack.enter_async_context(redis_prefix(f"{run}:g{guilds}"))
+        name = f"{run}_g{guilds}_p{partitions}"
+        amqp = await stack.enter_async_context(throwaway_vhost(name))
+        client, prefix = await stack.enter_async_context(redis_prefix(name.replace("_", ":")))
         settings = Settings(
-            database_url=dsn, database_schema=schema, amqp_url=amqp, partitions=PARTITIONS
+            database_url=dsn, database_schema=schema, amqp_url=amqp, partitions=partitions
         )
         connection = await bootstrap.open_broker(settings)
         stack.push_async_callback(connection.close)
         pool = await asyncpg.create_pool(dsn, min_size=2, max_size=10)
         stack.push_async_callback(pool.close)
         read_model = ReadModel(client, prefix, tracker)
-        await _start_read_model(connection, read_model, pool, schema, stack)
+        await _start_read_model(connection, read_model, pool, schema, stack, partitions)
         probe = Probe(
             await connection.channel(),
-            _queues(),
+            _queues(partitions),
             pool,
             f"SELECT last_position FROM {schema}.notification_counter",  # noqa: S608
             read_model,
         )
         children = await _start_children(settings, stack)
-        bus = await RabbitCommandBus.open(connection, partitions=PARTITIONS)
+        bus = await RabbitCommandBus.open(connection, partitions=partitions)
         stack.push_async_callback(bus.close)
         system = RepriseSystem(bus, tracker, children, probe)
+        if partitions != PARTITIONS:
+            system.name = f"reprise, {partitions} partitions"
         await system.seed(guilds)
         yield system

@@ -29,7 +29,11 @@ class Settings(BaseSettings):
         default=None, description="RabbitMQ URL; commands and events stay in-process when unset"
     )
     partitions: int = Field(
-        default=4, ge=1, le=64, description="partition queues per stream (commands, events...)"
+        default=1,
+        ge=1,
+        le=64,
+        description="partition queues per stream (commands, events...): at least as many as the "
+        "processes that consume a stream side by side (ADR 0014)",
     )
     core_partitions: str = Field(
         default="all", description='command partitions this core consumes: "all" or "0,2,3"'

@@ -14,13 +14,15 @@ from reprise.adapters.rabbitmq.topology import (
     partition_of,
     partition_queue,
 )
+from reprise.settings import Settings
 
 DEFINITIONS = Path(__file__).parents[2] / "infra" / "rabbitmq" / "definitions.json"
 
 
 def test_the_definitions_file_matches_the_topology_in_code() -> None:
     committed = json.loads(DEFINITIONS.read_text())
-    assert committed == definitions(full_topology(4)), (
+    default = Settings.model_fields["partitions"].default
+    assert committed == definitions(full_topology(default)), (
         "regenerate: reprise rabbitmq definitions > infra/rabbitmq/definitions.json"
     )
 

@@ -103,12 +103,15 @@ def run_gateway() -> None:
 
 @rabbitmq_app.command("definitions")
 def rabbitmq_definitions(
-    partitions: Annotated[int, typer.Option(help="partition queues per stream")] = 4,
+    partitions: Annotated[
+        int | None, typer.Option(help="partition queues per stream [default: PARTITIONS]")
+    ] = None,
 ) -> None:
     """Print the RabbitMQ topology as a definitions file (infra/rabbitmq/definitions.json)."""
     from reprise.adapters.rabbitmq.topology import definitions, full_topology
 
-    print(json.dumps(definitions(full_topology(partitions)), indent=2))
+    count = settings().partitions if partitions is None else partitions
+    print(json.dumps(definitions(full_topology(count)), indent=2))
 
 
 @app.command("dev-lavalink")
