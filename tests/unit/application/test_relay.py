@@ -55,3 +55,32 @@ async def test_the_saved_position_catches_up_with_what_was_published(core: Core)
     await asyncio.gather(running, return_exceptions=True)
     assert published.positions == list(range(1, head + 1))
     assert await tracking.position(RELAY_TRACKING_NAME) == head
+
+
+class CountingTracking(InMemoryTracking):
+    def __init__(self) -> None:
+        super().__init__()
+        self.saves = 0
+
+    async def save(self, name: str, position: int) -> None:
+        self.saves += 1
+        await super().save(name, position)
+
+
+async def test_a_steady_trickle_is_saved_at_most_once_per_interval(core: Core) -> None:
+    published, tracking = Published(), CountingTracking()
+    relay = Relay(core.store, published, tracking, batch_size=500, idle_wait=0.05, save_every=0.2)
+    running = asyncio.create_task(relay.run(Alone()))
+    for title in "ABCDEFGHIJ":  # one small batch each, 20 ms apart: ten in 0.2 s
+        await core.bus.handle(play(title))
+        await asyncio.sleep(0.02)
+    head = await core.store.max_position()
+    for _ in range(50):
+        if await tracking.position(RELAY_TRACKING_NAME) == head:
+            break
+        await asyncio.sleep(0.02)
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+    assert published.positions == list(range(1, head + 1))
+    assert await tracking.position(RELAY_TRACKING_NAME) == head
+    assert tracking.saves <= 3, f"{tracking.saves} saves for {head} events published one by one"
