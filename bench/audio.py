@@ -22,8 +22,6 @@ from typing import TYPE_CHECKING
 from bench.audio_memory import Memory, mafic_memory, reprise_memory
 from bench.audio_system import (
     CHANNEL_BASE,
-    PARTITIONS,
-    SPREAD_PARTITIONS,
     USER,
     InMemoryQueues,
     Latencies,
@@ -34,6 +32,7 @@ from bench.audio_system import (
     track_lengths,
 )
 from bench.measure import percentile
+from bench.pipeline_env import PARTITIONS, SPREAD_PARTITIONS
 from bench.postgres import database_url, server_facts
 from bench.report import Section, publish
 from reprise.adapters.collector import tune_collector
@@ -130,14 +129,14 @@ def section(
     memory: tuple[Memory, Memory],
 ) -> Section:
     mine, plain = memory
-    (ours, spread), base = (reprise[0].samples, reprise[1]), baseline.samples
-    p99 = percentile(ours, 0.99) * 1000
+    ours, spread = reprise
+    p99 = percentile(ours.samples, 0.99) * 1000
     rows = [
-        _row(f"Reprise ({plan.guilds} guilds)", ours, plan.seconds),
-        _row("  of which: end → AdvanceQueue decided", reprise[0].decided, plan.seconds),
+        _row(f"Reprise ({plan.guilds} guilds)", ours.samples, plan.seconds),
+        _row("  of which: end → AdvanceQueue decided", ours.decided, plan.seconds),
         _row(f"Reprise, {SPREAD_PARTITIONS} partitions", spread.samples, plan.seconds),
         _row("  of which: end → AdvanceQueue decided", spread.decided, plan.seconds),
-        _row(f"baseline: in-memory queue ({plan.guilds} guilds)", base, plan.seconds),
+        _row(f"baseline: in-memory queue ({plan.guilds} guilds)", baseline.samples, plan.seconds),
     ]
     notes = [
         "latency: Lavalink's TrackEndEvent received by the audio process → Lavalink answered "

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
-from bench.pipeline_env import run_id, start_child, throwaway_vhost
+from bench.pipeline_env import PARTITIONS, run_id, start_child, throwaway_vhost
 from bench.postgres import throwaway_schema
 from reprise.adapters import bootstrap
 from reprise.adapters.cli.audio_processes import (
@@ -50,8 +50,6 @@ if TYPE_CHECKING:
     from reprise.application.voice_messages import UiMessage, VoiceMessage
 
 PASSWORD = "bench-password"  # noqa: S105 - a throwaway password for a local child process
-PARTITIONS = Settings.model_fields["partitions"].default  # one core process: ADR 0014
-SPREAD_PARTITIONS = 4  # room for four core processes, all served by the one here
 USER = c.Actor(kind=c.ActorKind.USER, id="42")
 CHANNEL_BASE = 900_000_000
 

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 import httpx
 
 from bench.pipeline_cpu import machine_busy
-from bench.pipeline_env import MANAGEMENT, run_id
+from bench.pipeline_env import MANAGEMENT, PARTITIONS, SPREAD_PARTITIONS, run_id
 from bench.pipeline_load import Tracker
 from bench.pipeline_phases import OTHER_LIMIT, Plan, Repeats, Runner
 from bench.pipeline_report import section
-from bench.pipeline_reprise import PARTITIONS, REPLY_WITHIN, SPREAD_PARTITIONS, reprise_system
+from bench.pipeline_reprise import REPLY_WITHIN, reprise_system
 from bench.postgres import database_url, server_facts
 from bench.report import DOCS, publish
 from bench.skeleton import skeleton_system

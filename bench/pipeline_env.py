@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 import httpx
 import redis.asyncio as aioredis
 
+from reprise.settings import Settings
+
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 
@@ -27,6 +29,9 @@ AMQP_BASE = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 MANAGEMENT = os.environ.get("RABBITMQ_MANAGEMENT_URL", "http://guest:guest@127.0.0.1:15672")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 READY_TIMEOUT = 30.0
+# The default, for one process of each kind (ADR 0014), and room for four, all served by one.
+PARTITIONS: int = Settings.model_fields["partitions"].default
+SPREAD_PARTITIONS = 4
 _SCAN_ROUNDS = 10_000
 SETTLE_SECONDS = 60.0
 

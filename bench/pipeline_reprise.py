@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 
 import asyncpg
 
-from bench.pipeline_env import Child, redis_prefix, start_child, throwaway_vhost
+from bench.pipeline_env import (
+    PARTITIONS,
+    Child,
+    redis_prefix,
+    start_child,
+    throwaway_vhost,
+)
 from bench.pipeline_load import Phase, Probe, ReadModel, Tracker
 from bench.postgres import throwaway_schema
 from bench.queues import ACTOR, play_command
@@ -37,8 +43,6 @@ if TYPE_CHECKING:
     from reprise.application.ports import Notification
 
 READ_MODEL = "benchreadmodel"
-PARTITIONS = Settings.model_fields["partitions"].default  # one core process: ADR 0014
-SPREAD_PARTITIONS = 4  # room for four core processes, all served by the one here
 REPLY_WITHIN = 3.0  # the gateway's budget
 _SEED_CONCURRENCY = 200
 

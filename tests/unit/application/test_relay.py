@@ -39,13 +39,15 @@ class Alone:
         yield
 
 
-async def test_the_saved_position_catches_up_with_what_was_published(core: Core) -> None:
-    published, tracking = Published(), SlowTracking()
-    relay = Relay(core.store, published, tracking, batch_size=2, idle_wait=0.05)
+async def relay_while_playing(
+    core: Core, relay: Relay, tracking: InMemoryTracking, titles: str, gap: float
+) -> int:
+    """Run the relay while `titles` are played `gap` seconds apart, until it has saved the
+    last stored position (or 2 s passed); that position."""
     running = asyncio.create_task(relay.run(Alone()))
-    for title in "ABCDE":
+    for title in titles:
         await core.bus.handle(play(title))
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(gap)
     head = await core.store.max_position()
     for _ in range(100):
         if await tracking.position(RELAY_TRACKING_NAME) == head:
@@ -53,6 +55,13 @@ async def test_the_saved_position_catches_up_with_what_was_published(core: Core)
         await asyncio.sleep(0.02)
     running.cancel()
     await asyncio.gather(running, return_exceptions=True)
+    return head
+
+
+async def test_the_saved_position_catches_up_with_what_was_published(core: Core) -> None:
+    published, tracking = Published(), SlowTracking()
+    relay = Relay(core.store, published, tracking, batch_size=2, idle_wait=0.05)
+    head = await relay_while_playing(core, relay, tracking, "ABCDE", gap=0.01)
     assert published.positions == list(range(1, head + 1))
     assert await tracking.position(RELAY_TRACKING_NAME) == head
 
@@ -70,17 +79,8 @@ class CountingTracking(InMemoryTracking):
 async def test_a_steady_trickle_is_saved_at_most_once_per_interval(core: Core) -> None:
     published, tracking = Published(), CountingTracking()
     relay = Relay(core.store, published, tracking, batch_size=500, idle_wait=0.05, save_every=0.2)
-    running = asyncio.create_task(relay.run(Alone()))
-    for title in "ABCDEFGHIJ":  # one small batch each, 20 ms apart: ten in 0.2 s
-        await core.bus.handle(play(title))
-        await asyncio.sleep(0.02)
-    head = await core.store.max_position()
-    for _ in range(50):
-        if await tracking.position(RELAY_TRACKING_NAME) == head:
-            break
-        await asyncio.sleep(0.02)
-    running.cancel()
-    await asyncio.gather(running, return_exceptions=True)
+    # one small batch each, 20 ms apart: ten in 0.2 s
+    head = await relay_while_playing(core, relay, tracking, "ABCDEFGHIJ", gap=0.02)
     assert published.positions == list(range(1, head + 1))
     assert await tracking.position(RELAY_TRACKING_NAME) == head
     assert tracking.saves <= 3, f"{tracking.saves} saves for {head} events published one by one"
