@@ -23,6 +23,11 @@ async def eventually(check: Callable[[], bool], within: float = 5.0) -> None:
         await asyncio.sleep(POLL)
 
 
+async def bot_joined(guild: FakeGuild, within: float = 5.0) -> None:
+    """Waits until Discord has the bot in the guild's voice channel (it joins after /play)."""
+    await eventually(lambda: guild.bot_voice_channel_id() == guild.voice_channel.id, within)
+
+
 async def queue_titles(
     system: System, guild: FakeGuild, within: float = 5.0
 ) -> tuple[str | None, list[str]]:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.e2e.gateway.journeys import play, queue_titles, run
+from tests.e2e.gateway.journeys import bot_joined, play, queue_titles, run
 
 if TYPE_CHECKING:
     from tests.e2e.gateway.system import System
@@ -25,6 +25,7 @@ async def test_a_user_outside_the_bots_voice_channel_is_refused(
 ) -> None:
     await alice.join_voice()
     await play(alice, guild, PAPER)
+    await bot_joined(guild)
     elsewhere = guild.add_voice_channel("Lounge")
 
     not_in_voice = await bob.run_slash(guild, "pause")

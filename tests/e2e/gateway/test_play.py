@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from reprise.application.voice_messages import VoiceServerForwarded, VoiceStateForwarded
-from tests.e2e.gateway.journeys import eventually, panel_of, queue_titles
+from tests.e2e.gateway.journeys import bot_joined, eventually, panel_of, queue_titles
 
 if TYPE_CHECKING:
     from tests.e2e.gateway.system import System
@@ -31,7 +31,7 @@ async def test_play_from_a_url_joins_voice_queues_and_shows_the_panel(
     assert "Queued **Paper Boats** by Mira Halden (3:07)" in final.content
     request = await discord.wait_for_voice_request(guild.id, guild.voice_channel.id)
     assert request.self_deaf
-    await eventually(lambda: guild.bot_voice_channel_id() == guild.voice_channel.id)
+    await bot_joined(guild)
     await eventually(lambda: _forwarded_kinds(system) >= {"state", "server"})
     server = next(m for m in system.audio.forwarded if isinstance(m, VoiceServerForwarded))
     assert server.channel_id == guild.voice_channel.id

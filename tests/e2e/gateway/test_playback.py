@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.e2e.gateway.journeys import eventually, panel_of, queue_titles, run, settled, track_url
+from tests.e2e.gateway.journeys import bot_joined, panel_of, queue_titles, run, settled, track_url
 from tests.e2e.gateway.system import running_system
 
 if TYPE_CHECKING:
@@ -117,5 +117,5 @@ async def test_kicked_by_an_admin_the_queue_leaves_voice_and_play_rejoins(
     await settled(playing, guild, lambda p: p.voice_channel_id is None, within=10.0)
     await _play(alice, guild, TONE_2S)
     await settled(playing, guild, lambda p: p.voice_channel_id == guild.voice_channel.id)
-    await eventually(lambda: guild.bot_voice_channel_id() == guild.voice_channel.id)
+    await bot_joined(guild)
     assert len([r for r in discord.voice_requests if r.channel_id is not None]) > joins

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from reprise.adapters.cli.processes import run_everything, run_gateway
 from reprise.settings import Settings
-from tests.e2e.gateway.journeys import eventually, track_url
+from tests.e2e.gateway.journeys import bot_joined, eventually, track_url
 from tests.e2e.gateway.system import TOKEN
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ async def test_reprise_up_with_a_token_serves_slash_commands_end_to_end(
         reply = await alice.run_slash(guild, "play", query=track_url(2))
 
         assert "Queued **Paper Boats**" in (await reply.wait_for_followup(0, within=10.0)).content
-        await eventually(lambda: guild.bot_voice_channel_id() == guild.voice_channel.id)
+        await bot_joined(guild)
         assert "Discord gateway: connecting with DISCORD_TOKEN." in printed.getvalue()
     finally:
         up.cancel()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from reprise.application.voice_messages import VoiceStateForwarded
-from tests.e2e.gateway.journeys import eventually, play, run
+from tests.e2e.gateway.journeys import bot_joined, eventually, play, run
 
 if TYPE_CHECKING:
     from tests.e2e.gateway.system import System
@@ -23,7 +23,7 @@ async def test_a_bot_kicked_from_voice_leaves_consistent_state_and_play_recovers
 ) -> None:
     await alice.join_voice()
     await play(alice, guild, PAPER)
-    await eventually(lambda: guild.bot_voice_channel_id() == guild.voice_channel.id)
+    await bot_joined(guild)
     joins = len([r for r in discord.voice_requests if r.channel_id is not None])
 
     guild.state.set_voice_state(discord.bot.id, None, "kicked-by-admin")
@@ -31,7 +31,7 @@ async def test_a_bot_kicked_from_voice_leaves_consistent_state_and_play_recovers
     await eventually(lambda: _left(system, guild))
     await _core_sees_no_voice(system, guild)
     await play(alice, guild, GLASS)
-    await eventually(lambda: guild.bot_voice_channel_id() == guild.voice_channel.id)
+    await bot_joined(guild)
     assert len([r for r in discord.voice_requests if r.channel_id is not None]) == joins + 1
     view = await system.reads.queue(guild.id)
     assert view is not None
@@ -43,7 +43,7 @@ async def test_the_bot_leaves_when_left_alone(
 ) -> None:
     await alice.join_voice()
     await play(alice, guild, PAPER)
-    await eventually(lambda: guild.bot_voice_channel_id() == guild.voice_channel.id)
+    await bot_joined(guild)
 
     await alice.leave_voice()
 
@@ -58,7 +58,7 @@ async def test_with_24_7_on_the_bot_stays_when_alone(
     assert (await run(ada, guild, "premium trial")).startswith("✨ Your 14-day Premium trial")
     await play(alice, guild, PAPER)
     assert await run(alice, guild, "247", enabled=True) == "🌙 24/7 mode on."
-    await eventually(lambda: guild.bot_voice_channel_id() == guild.voice_channel.id)
+    await bot_joined(guild)
 
     await alice.leave_voice()
     await asyncio.sleep(1.5)  # three times the idle timeout of these tests
