@@ -28,7 +28,9 @@ class Relay:
     (`run`), at most once per `save_every` seconds, and holds publishing up only when it lags
     a whole batch behind, so a crash republishes at most two batches. Under steady traffic
     the relay publishes a small batch per commit; saving after each one would cost the
-    database a transaction per batch for nothing.
+    database a transaction per batch for nothing. For the same reason a short batch (the
+    relay caught up) is followed by waiting for the next append, which returns at once when
+    one came meanwhile, rather than by a read that would find nothing.
     """
 
     def __init__(
@@ -97,7 +99,7 @@ class Relay:
                 await asyncio.sleep(delay)
                 continue
             failures = 0
-            if published == 0:
+            if published < self._batch_size:  # caught up: the next read waits for an append
                 await self._store.wait_for_append(self._position or 0, self._idle_wait)
 
     async def _save_published(self) -> None:

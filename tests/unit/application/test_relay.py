@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from reprise.adapters.inprocess.tracking import InMemoryTracking
 from reprise.application.relay import RELAY_TRACKING_NAME, Relay
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Sequence
 
     from reprise.adapters.bootstrap import Core
-    from reprise.application.ports import RecordedEvent
+    from reprise.application.ports import EventStore, RecordedEvent
 
 
 class Published:
@@ -84,3 +84,29 @@ async def test_a_steady_trickle_is_saved_at_most_once_per_interval(core: Core) -
     assert published.positions == list(range(1, head + 1))
     assert await tracking.position(RELAY_TRACKING_NAME) == head
     assert tracking.saves <= 3, f"{tracking.saves} saves for {head} events published one by one"
+
+
+class CountedReads:
+    """The store, counting the relay's reads of the notification log."""
+
+    def __init__(self, store: EventStore) -> None:
+        self._store = store
+        self.reads = 0
+
+    async def read_recorded(self, after: int, limit: int) -> Sequence[RecordedEvent]:
+        self.reads += 1
+        return await self._store.read_recorded(after, limit)
+
+    async def wait_for_append(self, after: int, max_wait: float) -> None:
+        await self._store.wait_for_append(after, max_wait)
+
+
+async def test_once_caught_up_the_relay_waits_for_the_next_append_instead_of_reading(
+    core: Core,
+) -> None:
+    published, tracking, store = Published(), InMemoryTracking(), CountedReads(core.store)
+    relay = Relay(cast("EventStore", store), published, tracking, idle_wait=5.0)
+    # one small batch each, 20 ms apart: a read per batch, none that finds nothing
+    head = await relay_while_playing(core, relay, tracking, "ABCDEFGHIJ", gap=0.02)
+    assert published.positions == list(range(1, head + 1))
+    assert store.reads <= head + 1, f"{store.reads} reads for {head} events published"
