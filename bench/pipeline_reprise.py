@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import asyncpg
-
 from bench.pipeline_env import (
     PARTITIONS,
     Child,
@@ -27,7 +25,7 @@ from bench.queues import ACTOR, play_command
 from reprise.adapters import bootstrap
 from reprise.adapters.event_store.mapping import build_mapper
 from reprise.adapters.event_store.rows import RowMapper
-from reprise.adapters.postgres.tracking import PostgresGuildPositions
+from reprise.adapters.postgres.event_store import PostgresEventStore
 from reprise.adapters.rabbitmq.command_bus import RabbitCommandBus
 from reprise.adapters.rabbitmq.event_consumer import EventConsumer
 from reprise.adapters.rabbitmq.topology import partition_queue
@@ -138,12 +136,12 @@ def _queues(partitions: int) -> list[str]:
 async def _start_read_model(
     connection: AbstractRobustConnection,
     read_model: ReadModel,
-    pool: asyncpg.Pool,
-    schema: str,
+    store: PostgresEventStore,
     stack: AsyncExitStack,
     partitions: int,
 ) -> None:
-    """An EventConsumer group with PostgreSQL guild positions, as bootstrap wires them."""
+    """An EventConsumer group with PostgreSQL guild positions, as bootstrap wires them (on the
+    event store's pool)."""
 
     async def write(notification: Notification) -> None:
         key = str(notification.command_id)
@@ -159,7 +157,7 @@ async def _start_read_model(
         READ_MODEL,
         write,
         RowMapper(build_mapper()),
-        PostgresGuildPositions(pool, schema, READ_MODEL),
+        bootstrap.guild_positions(store, READ_MODEL),
         partition_count=partitions,
         batch_handler=write_batch,
     )
@@ -181,14 +179,14 @@ async def reprise_system(
         )
         connection = await bootstrap.open_broker(settings)
         stack.push_async_callback(connection.close)
-        pool = await asyncpg.create_pool(dsn, min_size=2, max_size=10)
-        stack.push_async_callback(pool.close)
+        store = await PostgresEventStore.connect(dsn, schema, RowMapper(build_mapper()))
+        stack.push_async_callback(store.close)
         read_model = ReadModel(client, prefix, tracker)
-        await _start_read_model(connection, read_model, pool, schema, stack, partitions)
+        await _start_read_model(connection, read_model, store, stack, partitions)
         probe = Probe(
             await connection.channel(),
             _queues(partitions),
-            pool,
+            store.pool,
             f"SELECT last_position FROM {schema}.notification_counter",  # noqa: S608
             read_model,
         )
