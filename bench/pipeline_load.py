@@ -58,6 +58,7 @@ class Phase:
     settle_seconds: float = 0.0
     commits: int = 0  # transactions in the database during the phase (all of its users)
     fsyncs: int = 0  # WAL fsyncs of the server during the phase
+    broker_wal_rolled: bool | None = None  # None: not checked (bench/broker_wal.py)
 
     @property
     def errors(self) -> int:

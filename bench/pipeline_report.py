@@ -22,6 +22,7 @@ COLUMNS = (
     "p50 ms",
     "p95 ms",
     "p99 ms",
+    "max ms",
     "reply p99 ms",
     "errors",
     "other CPU %",
@@ -42,6 +43,7 @@ def row(phase: Phase) -> list[str]:
         f"{phase.p(0.50):.1f}",
         f"{phase.p(0.95):.1f}",
         f"{phase.p(0.99):.1f}",
+        f"{phase.p(1.0):.1f}",
         f"{phase.p(0.99, replies=True):.1f}" if phase.replies else "—",
         f"{phase.errors:,}",
         f"{phase.cpu.get('other', 0.0):.0f}",
@@ -93,8 +95,20 @@ def _spread(phases: Sequence[Phase]) -> str:
     )
 
 
+def broker_wal(phases: Sequence[Phase]) -> str:
+    """In which phases RabbitMQ wrote its quorum WAL out (a short broker pause)."""
+    if all(phase.broker_wal_rolled is None for phase in phases):
+        return "RabbitMQ's WAL rollovers were not checked (its data directory is not readable)."
+    during = [label(phase) for phase in phases if phase.broker_wal_rolled]
+    return (
+        "RabbitMQ rolled its quorum-queue WAL over (writing the full file out to segment "
+        "files, which holds the broker up for a moment; `max ms` shows it) during: "
+        f"{', '.join(during) if during else 'no phase'}."
+    )
+
+
 def notes(phases: Sequence[Phase], arrangement: Sequence[str]) -> list[str]:
-    lines = list(arrangement)
+    lines = [*arrangement, broker_wal(phases)]
     for phase in phases:
         if phase.problems:
             problems = ", ".join(f"{n:,} {what}" for what, n in phase.problems.most_common())
