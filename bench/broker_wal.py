@@ -18,11 +18,11 @@ _DEFAULT = "/var/lib/rabbitmq/mnesia/*/quorum/*"
 def wal_files() -> frozenset[str] | None:
     """The names of the current WAL files, or None when the directory cannot be read."""
     configured = os.environ.get("RABBITMQ_QUORUM_DIR")
-    if configured:
-        directories = [Path(configured)]
-    else:
-        directories = [p for p in Path("/").glob(_DEFAULT.removeprefix("/")) if p.is_dir()]
     try:
+        if configured:
+            directories = [Path(configured)]
+        else:
+            directories = [p for p in Path("/").glob(_DEFAULT.removeprefix("/")) if p.is_dir()]
         names = {f.name for d in directories for f in d.iterdir() if f.suffix == ".wal"}
     except OSError:
         return None
