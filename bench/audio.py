@@ -39,6 +39,8 @@ from reprise.adapters.collector import tune_collector
 from reprise.domain import commands as c
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from reprise.adapters.lavalink.audio_process import AudioProcess
     from reprise.adapters.lavalink.node_specs import NodeSpec
 
@@ -163,28 +165,29 @@ def section(
     return Section(TITLE, COMMAND, columns, rows, verdict, notes)
 
 
+async def on_fresh_lavalink[T](work: Callable[[NodeSpec], Awaitable[T]]) -> T:
+    """`work` against a development Lavalink of its own, stopped afterwards."""
+    async with AsyncExitStack() as stack:
+        return await work(await stack.enter_async_context(dev_lavalink(stack)))
+
+
 async def main(plan: Plan) -> None:
     dsn = database_url()
     rng = Random(5)
-    async with AsyncExitStack() as stack:
-        node = await stack.enter_async_context(dev_lavalink(stack))
-        memory = (
-            await reprise_memory(node, plan.guilds),
-            await mafic_memory(node, plan.guilds),
-        )
-        print(f"memory: {memory}")
-    async with AsyncExitStack() as stack:
-        node = await stack.enter_async_context(dev_lavalink(stack))
-        base = await baseline_latency(node, plan, rng)
-        print(f"baseline: {len(base.samples)} samples, p99 {_ms(base.samples, 0.99)} ms")
-    async with AsyncExitStack() as stack:
-        node = await stack.enter_async_context(dev_lavalink(stack))
-        ours = await reprise_latency(dsn, node, plan, rng)
-        print(f"reprise: {len(ours.samples)} samples, p99 {_ms(ours.samples, 0.99)} ms")
-    async with AsyncExitStack() as stack:
-        node = await stack.enter_async_context(dev_lavalink(stack))
-        spread = await reprise_latency(dsn, node, plan, rng, SPREAD_PARTITIONS)
-        print(f"reprise, {SPREAD_PARTITIONS} partitions: p99 {_ms(spread.samples, 0.99)} ms")
+
+    async def both_memories(node: NodeSpec) -> tuple[Memory, Memory]:
+        return await reprise_memory(node, plan.guilds), await mafic_memory(node, plan.guilds)
+
+    memory = await on_fresh_lavalink(both_memories)
+    print(f"memory: {memory}")
+    base = await on_fresh_lavalink(lambda node: baseline_latency(node, plan, rng))
+    print(f"baseline: {len(base.samples)} samples, p99 {_ms(base.samples, 0.99)} ms")
+    ours = await on_fresh_lavalink(lambda node: reprise_latency(dsn, node, plan, rng))
+    print(f"reprise: {len(ours.samples)} samples, p99 {_ms(ours.samples, 0.99)} ms")
+    spread = await on_fresh_lavalink(
+        lambda node: reprise_latency(dsn, node, plan, rng, SPREAD_PARTITIONS)
+    )
+    print(f"reprise, {SPREAD_PARTITIONS} partitions: p99 {_ms(spread.samples, 0.99)} ms")
     result = section(plan, (ours, spread), base, memory)
     if plan is FULL:
         publish(result, await server_facts(dsn))

@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
-from bench.pipeline_env import PARTITIONS, run_id, start_child, throwaway_vhost
+from bench.pipeline_env import (
+    PARTITIONS,
+    run_id,
+    start_child,
+    start_core_and_relay,
+    throwaway_vhost,
+)
 from bench.postgres import throwaway_schema
 from reprise.adapters import bootstrap
 from reprise.adapters.cli.audio_processes import (
@@ -143,17 +149,7 @@ async def reprise_pipeline(
             partitions=partitions,
             migrate_on_start=False,
         )
-        env = {
-            "DATABASE_URL": dsn,
-            "DATABASE_SCHEMA": schema,
-            "AMQP_URL": amqp,
-            "PARTITIONS": str(partitions),
-            "MIGRATE_ON_START": "false",
-        }
-        reprise = str(Path(sys.executable).parent / "reprise")
-        for name, ready in (("core", "core: event store"), ("relay", "relay: publishing")):
-            child = await start_child(name, [reprise, "run", name], env, ready)
-            stack.push_async_callback(child.stop)
+        await start_core_and_relay(settings, stack)
         store, _ = await bootstrap.open_event_store(settings)
         stack.push_async_callback(store.close)
         connection = await bootstrap.open_broker(settings)

@@ -13,6 +13,7 @@ import time
 import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -22,6 +23,7 @@ from reprise.settings import Settings
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+    from contextlib import AsyncExitStack
 
     from aio_pika.abc import AbstractChannel
 
@@ -115,6 +117,25 @@ async def start_child(name: str, args: Sequence[str], env: Mapping[str, str], re
         raise
     child.reader = asyncio.get_running_loop().create_task(_drain(process, name))
     return child
+
+
+async def start_core_and_relay(settings: Settings, stack: AsyncExitStack) -> list[Child]:
+    """`reprise run core` and `reprise run relay` as child processes on `settings`' database,
+    schema, broker and partitions (already migrated), each stopped when `stack` closes."""
+    reprise = str(Path(sys.executable).parent / "reprise")
+    env = {
+        "DATABASE_URL": settings.database_url or "",
+        "DATABASE_SCHEMA": settings.database_schema,
+        "AMQP_URL": settings.amqp_url or "",
+        "PARTITIONS": str(settings.partitions),
+        "MIGRATE_ON_START": "false",
+    }
+    children = []
+    for name, ready in (("core", "core: event store"), ("relay", "relay: publishing")):
+        child = await start_child(name, [reprise, "run", name], env, ready)
+        stack.push_async_callback(child.stop)
+        children.append(child)
+    return children
 
 
 async def _wait_for_line(process: asyncio.subprocess.Process, ready: str) -> None:

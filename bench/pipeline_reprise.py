@@ -6,17 +6,15 @@ processes; the load generator (a RabbitCommandBus, as the gateway uses) and the 
 from __future__ import annotations
 
 import asyncio
-import sys
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench.pipeline_env import (
     PARTITIONS,
     Child,
     redis_prefix,
-    start_child,
+    start_core_and_relay,
     throwaway_vhost,
 )
 from bench.pipeline_load import Phase, Probe, ReadModel, Tracker
@@ -108,26 +106,6 @@ class RepriseSystem:
             raise RuntimeError(f"seeding failed: {dict(phase.problems)}")
 
 
-def _child_env(settings: Settings) -> dict[str, str]:
-    return {
-        "DATABASE_URL": settings.database_url or "",
-        "DATABASE_SCHEMA": settings.database_schema,
-        "AMQP_URL": settings.amqp_url or "",
-        "PARTITIONS": str(settings.partitions),
-        "MIGRATE_ON_START": "false",
-    }
-
-
-async def _start_children(settings: Settings, stack: AsyncExitStack) -> list[Child]:
-    reprise = str(Path(sys.executable).parent / "reprise")
-    env = _child_env(settings)
-    core = await start_child("core", [reprise, "run", "core"], env, "core: event store")
-    stack.push_async_callback(core.stop)
-    relay = await start_child("relay", [reprise, "run", "relay"], env, "relay: publishing")
-    stack.push_async_callback(relay.stop)
-    return [core, relay]
-
-
 def _queues(partitions: int) -> list[str]:
     streams = ["commands", f"events.{READ_MODEL}"]
     return [partition_queue(stream, p) for stream in streams for p in range(partitions)]
@@ -190,7 +168,7 @@ async def reprise_system(
             f"SELECT last_position FROM {schema}.notification_counter",  # noqa: S608
             read_model,
         )
-        children = await _start_children(settings, stack)
+        children = await start_core_and_relay(settings, stack)
         bus = await RabbitCommandBus.open(connection, partitions=partitions)
         stack.push_async_callback(bus.close)
         system = RepriseSystem(bus, tracker, children, probe)
