@@ -10,7 +10,7 @@ from tests.e2e.gateway.journeys import bot_joined, play, queue_titles, run
 
 if TYPE_CHECKING:
     from tests.e2e.gateway.system import System
-    from tests.fakes.discord import FakeGuild, FakeUser
+    from tests.fakes.discord import FakeDiscord, FakeGuild, FakeUser
 
 pytestmark = pytest.mark.e2e
 PAPER, GLASS, NEON = 2, 3, 4
@@ -36,6 +36,28 @@ async def test_a_user_outside_the_bots_voice_channel_is_refused(
     assert not_in_voice.content == "Join a voice channel first, then ask again."
     assert other_channel.ephemeral
     assert other_channel.content == (
+        f"I am playing in <#{guild.voice_channel.id}>; join it to control the music."
+    )
+    assert await queue_titles(system, guild) == ("Paper Boats", [])
+
+
+async def test_a_user_elsewhere_is_refused_while_discord_has_not_yet_moved_the_bot_in(
+    discord: FakeDiscord, guild: FakeGuild, alice: FakeUser, bob: FakeUser, system: System
+) -> None:
+    discord.gateway.voice.hold_answers()  # Discord is slow to answer the bot's join
+    await alice.join_voice()
+    await play(alice, guild, PAPER)
+    await discord.wait_for_voice_request(guild.id, guild.voice_channel.id)
+    elsewhere = guild.add_voice_channel("Lounge")
+    await bob.join_voice(elsewhere)
+
+    skipped_from_elsewhere = await bob.run_slash(guild, "skip")
+    discord.gateway.voice.release_answers()
+    await bot_joined(guild)
+
+    assert guild.bot_voice_channel_id() == guild.voice_channel.id
+    assert skipped_from_elsewhere.ephemeral
+    assert skipped_from_elsewhere.content == (
         f"I am playing in <#{guild.voice_channel.id}>; join it to control the music."
     )
     assert await queue_titles(system, guild) == ("Paper Boats", [])

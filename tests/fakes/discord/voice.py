@@ -47,20 +47,37 @@ class VoiceDesk:
     endpoint: str = "voice.fake-discord.invalid:443"
     requests: list[VoiceRequest] = field(default_factory=list)
     servers: list[VoiceServer] = field(default_factory=list)
+    held: list[tuple["GatewaySession", VoiceRequest]] | None = None  # answers not yet sent
+
+    def hold_answers(self) -> None:
+        """Record voice requests but answer none until `release_answers` (a slow Discord)."""
+        self.held = []
+
+    def release_answers(self) -> None:
+        """Answer the held requests, in order, and every later one at once."""
+        held, self.held = self.held or [], None
+        for session, request in held:
+            self._answer(session, request)
+        self.signal.notify()
 
     def request(self, session: "GatewaySession", data: Payload) -> None:
         channel_id = None if data.get("channel_id") is None else int(data["channel_id"])
-        guild_id = int(data["guild_id"])
-        self.requests.append(
-            VoiceRequest(
-                guild_id=guild_id,
-                channel_id=channel_id,
-                self_mute=bool(data.get("self_mute")),
-                self_deaf=bool(data.get("self_deaf")),
-                shard_id=session.shard_id,
-                session_id=session.session_id,
-            )
+        request = VoiceRequest(
+            guild_id=int(data["guild_id"]),
+            channel_id=channel_id,
+            self_mute=bool(data.get("self_mute")),
+            self_deaf=bool(data.get("self_deaf")),
+            shard_id=session.shard_id,
+            session_id=session.session_id,
         )
+        self.requests.append(request)
+        if self.held is not None:
+            self.held.append((session, request))
+        else:
+            self._answer(session, request)
+
+    def _answer(self, session: "GatewaySession", request: VoiceRequest) -> None:
+        guild_id, channel_id = request.guild_id, request.channel_id
         guild = self.world.guilds.get(guild_id)
         if guild is None or (channel_id is not None and channel_id not in guild.channels):
             return
@@ -68,15 +85,14 @@ class VoiceDesk:
             self.world.bot.id,
             channel_id,
             session.session_id,
-            self_mute=bool(data.get("self_mute")),
-            self_deaf=bool(data.get("self_deaf")),
+            self_mute=request.self_mute,
+            self_deaf=request.self_deaf,
         )
         if channel_id is not None:
             server = VoiceServer(guild_id, secrets.token_hex(8), self.endpoint)
             self.servers.append(server)
             update = {"token": server.token, "guild_id": str(guild_id), "endpoint": self.endpoint}
             session.dispatch("VOICE_SERVER_UPDATE", update)
-        self.signal.notify()
 
     async def wait_for_request(
         self,

@@ -16,10 +16,9 @@ from reprise.domain.commands import TrackData
 from reprise.domain.values import QueuePlacement
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from reprise.adapters.discord.edge import Edge, Interaction
     from reprise.adapters.discord.permissions import Listener
+    from reprise.adapters.discord.voice import VoiceBridge
     from reprise.application.voice_messages import Resolution
 
 
@@ -34,9 +33,9 @@ class SearchOffer:
 
 
 class Enqueueing:
-    def __init__(self, edge: Edge, voice_pending: Callable[[int], bool]) -> None:
+    def __init__(self, edge: Edge, voice: VoiceBridge) -> None:
         self._edge = edge
-        self._voice_pending = voice_pending
+        self._voice = voice
         self._offers: dict[str, SearchOffer] = {}
 
     async def find(self, query: str) -> Resolution:
@@ -86,10 +85,11 @@ class Enqueueing:
         """
         view = await self._edge.reads.queue(who.guild.id)
         recorded = view.voice_channel_id if view else None
-        kicked = bot_channel(who.guild) is None and not self._voice_pending(who.guild.id)
+        kicked = bot_channel(who.guild) is None and not self._voice.pending(who.guild.id)
         if recorded is not None and kicked:
             await self._edge.send(interaction, c.LeaveVoice(**by(who.member)), tolerate=ALREADY)
             recorded = None
         if recorded != who.channel.id:
             join = c.JoinVoice(channel_id=who.channel.id, **by(who.member))
             await self._edge.send(interaction, join, tolerate=ALREADY)
+            self._voice.joining(who.guild.id, who.channel.id)

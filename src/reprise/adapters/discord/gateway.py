@@ -54,7 +54,7 @@ class Gateway:
         self.voice = VoiceBridge(
             self.bot, ports.voice, ports.commands, reads, options.idle_leave_after
         )
-        play = Play(self.edge, Enqueueing(self.edge, self.voice.pending))
+        play = Play(self.edge, Enqueueing(self.edge, self.voice))
         queue = Queue(self.edge)
         for cog in (play, queue, Playback(self.edge), Settings(self.edge), Premium(self.edge)):
             self.bot.add_cog(cog)

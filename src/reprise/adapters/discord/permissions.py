@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import nextcord
 
@@ -43,6 +43,22 @@ def bot_channel(guild: nextcord.Guild) -> VoiceChannel | None:
     return voice.channel if voice is not None else None
 
 
+class Whereabouts(Protocol):
+    """The gateway's voice bridge, as far as permissions go."""
+
+    def channel_id(self, guild: nextcord.Guild) -> int | None: ...
+
+
+def bot_channel_id(interaction: nextcord.Interaction[Any], guild: nextcord.Guild) -> int | None:
+    """Where the bot is in voice or, between an accepted join and Discord's answer, is going:
+    the bot's voice bridge knows that; Discord alone does not yet."""
+    bridge: Whereabouts | None = getattr(interaction.client, "voice_bridge", None)
+    if bridge is not None:
+        return bridge.channel_id(guild)
+    channel = bot_channel(guild)
+    return channel.id if channel is not None else None
+
+
 def listener(interaction: nextcord.Interaction[Any]) -> Listener:
     """The member, if they may control playback: in voice, and in the bot's channel."""
     member = member_of(interaction)
@@ -50,9 +66,9 @@ def listener(interaction: nextcord.Interaction[Any]) -> Listener:
     if voice is None or voice.channel is None:
         raise Refusal("Join a voice channel first, then ask again.")
     channel: VoiceChannel = voice.channel
-    with_bot = bot_channel(member.guild)
-    if with_bot is not None and with_bot.id != channel.id:
-        raise Refusal(f"I am playing in {with_bot.mention}; join it to control the music.")
+    with_bot = bot_channel_id(interaction, member.guild)
+    if with_bot is not None and with_bot != channel.id:
+        raise Refusal(f"I am playing in <#{with_bot}>; join it to control the music.")
     return Listener(member, channel)
 
 

@@ -103,11 +103,27 @@ class VoiceBridge:
         self._idle_after = idle_after
         self._idle: dict[int, asyncio.Task[None]] = {}
         self._requested: dict[int, float] = {}
+        self._joining: dict[int, tuple[int, float]] = {}  # guild: (channel id, since)
 
     def pending(self, guild_id: int) -> bool:
         """Whether a join was asked for lately and Discord may not have answered yet."""
         asked = self._requested.get(guild_id)
         return asked is not None and asyncio.get_running_loop().time() - asked < JOIN_PATIENCE
+
+    def joining(self, guild_id: int, channel_id: int) -> None:
+        """The core accepted joining `channel_id`: until Discord shows the bot in voice, that
+        channel is the bot's, so members elsewhere cannot control its music meanwhile."""
+        self._joining[guild_id] = (channel_id, asyncio.get_running_loop().time())
+
+    def channel_id(self, guild: nextcord.Guild) -> int | None:
+        """Where the bot is in voice, as Discord last told us, or is joining."""
+        channel = bot_channel(guild)
+        if channel is not None:
+            return channel.id
+        joining = self._joining.get(guild.id)
+        if joining is None or asyncio.get_running_loop().time() - joining[1] >= JOIN_PATIENCE:
+            return None
+        return joining[0]
 
     async def connect(self, request: VoiceConnectRequested) -> None:
         """Sends op 4 on the guild's shard: join `channel_id`, or leave when it is None."""
@@ -132,6 +148,7 @@ class VoiceBridge:
         me = self._client.user
         if me is not None and member.id == me.id:
             self._requested.pop(guild.id, None)
+            self._joining.pop(guild.id, None)  # Discord has answered: it knows better now
             await self._out.publish(
                 VoiceStateForwarded(
                     guild_id=guild.id,
