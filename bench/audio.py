@@ -36,6 +36,7 @@ from bench.pipeline_env import PARTITIONS, SPREAD_PARTITIONS
 from bench.postgres import database_url, server_facts
 from bench.report import Section, publish
 from reprise.adapters.collector import tune_collector
+from reprise.adapters.event_loop import new_event_loop
 from reprise.domain import commands as c
 
 if TYPE_CHECKING:
@@ -203,4 +204,4 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="100 guilds, short windows")
     tune_collector()  # as every `reprise` process does
-    asyncio.run(main(QUICK if parser.parse_args().quick else FULL))
+    asyncio.run(main(QUICK if parser.parse_args().quick else FULL), loop_factory=new_event_loop)

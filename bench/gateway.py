@@ -29,6 +29,7 @@ from bench.gateway_load import Outcome, gateway_bytes, percentile
 from bench.gateway_systems import baseline_bot, reprise_gateway
 from bench.report import DOCS, Section, publish
 from reprise.adapters.collector import tune_collector
+from reprise.adapters.event_loop import new_event_loop
 
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
@@ -165,8 +166,8 @@ async def main() -> None:
         "callback within 3 s of the due time, or a reply other than the expected one. Reprise's "
         f"now-playing panels are edited at most every {PANEL_EDIT_INTERVAL:.0f} s per guild "
         "and 30 times a second in all during the run (those edits are REST calls to the same "
-        "stand-in). Both processes use Reprise's collector thresholds (tune_collector); the "
-        "stand-in freezes its guilds once built.",
+        "stand-in). Both processes use Reprise's collector thresholds (tune_collector) and "
+        "event loop (eager tasks, ADR 0015); the stand-in freezes its guilds once built.",
         *notes,
         f"Whole run took {time.perf_counter() - started:.0f} s.",
     ]
@@ -192,4 +193,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(), loop_factory=new_event_loop)

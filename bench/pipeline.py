@@ -28,6 +28,7 @@ from bench.postgres import database_url, server_facts
 from bench.report import DOCS, publish
 from bench.skeleton import skeleton_system
 from reprise.adapters.collector import tune_collector
+from reprise.adapters.event_loop import new_event_loop
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -76,7 +77,9 @@ def arrangement(plan: Plan, broker: str, took: float, idle: float, repeats: Repe
         "which also runs the read model: an EventConsumer group with PostgreSQL guild "
         "positions, as bootstrap wires them, whose handler does one Redis HSET per event). "
         "The skeleton's worker is one child process; its publisher and read model run in the "
-        "benchmark process. All on one 2-core machine with PostgreSQL, RabbitMQ and Redis.",
+        "benchmark process. All on one 2-core machine with PostgreSQL, RabbitMQ and Redis. "
+        "Every process, the benchmark's included, runs on Reprise's event loop (eager tasks, "
+        "ADR 0015).",
         f"Reprise: {PARTITIONS} quorum partition queue per stream (the default, for one core "
         "process, as the skeleton has one queue per hop); `reprise, "
         f"{SPREAD_PARTITIONS} partitions` is the same system with {SPREAD_PARTITIONS} per "
@@ -124,4 +127,4 @@ async def main() -> None:
 
 if __name__ == "__main__":
     tune_collector()  # as every `reprise` process does
-    asyncio.run(main())
+    asyncio.run(main(), loop_factory=new_event_loop)

@@ -11,10 +11,12 @@ import asyncpg
 import httpx
 import pytest
 
+from reprise.adapters.event_loop import new_event_loop
 from tests.services import amqp_base_url, delete_redis_prefix, management_url, postgres_url
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    import asyncio
+    from collections.abc import AsyncIterator, Callable, Iterator
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +65,11 @@ def _collect_garbage_after_each_test() -> Iterator[None]:
     collector next happens to pass."""
     yield
     gc.collect()
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
+    """Every test runs on the loop every Reprise process runs on: eager tasks (ADR 0015)."""
+    del config, item
+    return {"eager": new_event_loop}

@@ -35,11 +35,12 @@ def settings() -> Settings:
 def run(work: Coroutine[Any, Any, int]) -> None:
     """Run a command's coroutine; infrastructure failures become clear messages."""
     from reprise.adapters.cli.history_views import UndecodableEvent
+    from reprise.adapters.event_loop import new_event_loop
     from reprise.application.messaging import BrokerUnavailable
     from reprise.application.ports import EventStoreUnavailable
 
     try:
-        code = asyncio.run(work)
+        code = asyncio.run(work, loop_factory=new_event_loop)
     except EventStoreUnavailable as error:
         err.print(f"[red]The event store is unavailable:[/] {error}")
         raise typer.Exit(3) from None

@@ -79,7 +79,9 @@ class PanelKeeper:
             panel.wanted_entry = None  # our own command: its version says enough
         panel.dirty = True
         if panel.task is None and not self._closed:
-            panel.task = asyncio.create_task(self._keep(guild_id, panel))
+            task = asyncio.create_task(self._keep(guild_id, panel))
+            if not task.done():  # an eager task may have ended already (ADR 0015)
+                panel.task = task
 
     def on_progress(self, progress: PlaybackProgress) -> None:
         panel = self._panels.get(progress.guild_id)

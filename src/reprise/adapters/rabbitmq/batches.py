@@ -73,7 +73,9 @@ class Coalescer:
         future = asyncio.get_running_loop().create_future()
         self._pending.setdefault(partition, []).append((item, future))
         if partition not in self._flushers:
-            self._flushers[partition] = asyncio.create_task(self._flush(partition))
+            flusher = asyncio.create_task(self._flush(partition))
+            if not flusher.done():  # an eager task may have ended already (ADR 0015)
+                self._flushers[partition] = flusher
         await future
 
     async def close(self) -> None:
@@ -94,7 +96,7 @@ class Coalescer:
                 for group in pack(pending, itemgetter(0)):
                     await self._publish_group(partition, group)
         finally:
-            del self._flushers[partition]
+            self._flushers.pop(partition, None)
             unsent = pending + self._pending.pop(partition, [])
             _fail([future for _, future in unsent], ConnectionError("the publisher closed"))
 

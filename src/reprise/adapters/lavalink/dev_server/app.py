@@ -7,6 +7,7 @@ from pathlib import Path
 import yarl
 from aiohttp import web
 
+from reprise.adapters.event_loop import new_event_loop
 from reprise.adapters.lavalink.dev_server import control_routes, player_routes, rest, websocket
 from reprise.adapters.lavalink.dev_server.catalogue import Catalogue
 from reprise.adapters.lavalink.dev_server.config import DEFAULT_PASSWORD, DevServerConfig
@@ -180,6 +181,6 @@ def main(
         time_scale=time_scale,
     )
     try:
-        asyncio.run(serve(config, host, port))
+        asyncio.run(serve(config, host, port), loop_factory=new_event_loop)
     except KeyboardInterrupt:
         _log.info("Dev Lavalink server stopped")

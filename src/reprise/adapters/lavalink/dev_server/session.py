@@ -72,10 +72,6 @@ class Session:
         self._cancel_expiry()
         outbox: asyncio.Queue[JsonObject] = asyncio.Queue()
         self._outbox = outbox
-        self._tasks = [
-            asyncio.create_task(self._write(socket, outbox)),
-            asyncio.create_task(self._send_stats()),
-        ]
         self.send(events.ready(self.id, resumed=resumed))
         held, self._held = self._held, []
         for message in held:
@@ -83,6 +79,11 @@ class Session:
         if resumed:
             for player in self.players.values():
                 player.send_update()
+        # started last: an eager task (ADR 0015) sends its first stats as it is created
+        self._tasks = [
+            asyncio.create_task(self._write(socket, outbox)),
+            asyncio.create_task(self._send_stats()),
+        ]
 
     async def detach(self) -> None:
         """Stop sending; unsent messages are held if the session may be resumed."""
