@@ -166,8 +166,9 @@ async def main() -> None:
         "callback within 3 s of the due time, or a reply other than the expected one. Reprise's "
         f"now-playing panels are edited at most every {PANEL_EDIT_INTERVAL:.0f} s per guild "
         "and 30 times a second in all during the run (those edits are REST calls to the same "
-        "stand-in). Both processes use Reprise's collector thresholds (tune_collector) and "
-        "event loop (eager tasks, ADR 0015); the stand-in freezes its guilds once built.",
+        "stand-in). Both processes use Reprise's collector thresholds (tune_collector); the bots' "
+        "process runs on Reprise's event loop (eager tasks, ADR 0015), the stand-in on "
+        "asyncio's default; the stand-in freezes its guilds once built.",
         *notes,
         f"Whole run took {time.perf_counter() - started:.0f} s.",
     ]

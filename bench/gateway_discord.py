@@ -19,7 +19,6 @@ from tests.fakes.discord import FakeDiscord
 from bench.gateway_load import ReplyClock, collect, offer, warm_up
 from bench.gateway_systems import TOKEN, populate
 from reprise.adapters.collector import tune_collector
-from reprise.adapters.event_loop import new_event_loop
 
 COMMANDS = ("play", "pause", "resume")
 
@@ -68,4 +67,4 @@ async def serve(guilds: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(serve(int(sys.argv[1])), loop_factory=new_event_loop)
+    asyncio.run(serve(int(sys.argv[1])))
