@@ -107,8 +107,7 @@ class VoiceBridge:
 
     def pending(self, guild_id: int) -> bool:
         """Whether a join was asked for lately and Discord may not have answered yet."""
-        asked = self._requested.get(guild_id)
-        return asked is not None and asyncio.get_running_loop().time() - asked < JOIN_PATIENCE
+        return _lately(self._requested.get(guild_id))
 
     def joining(self, guild_id: int, channel_id: int) -> None:
         """The core accepted joining `channel_id`: until Discord shows the bot in voice, that
@@ -120,10 +119,8 @@ class VoiceBridge:
         channel = bot_channel(guild)
         if channel is not None:
             return channel.id
-        joining = self._joining.get(guild.id)
-        if joining is None or asyncio.get_running_loop().time() - joining[1] >= JOIN_PATIENCE:
-            return None
-        return joining[0]
+        channel_id, since = self._joining.get(guild.id, (None, None))
+        return channel_id if _lately(since) else None
 
     async def connect(self, request: VoiceConnectRequested) -> None:
         """Sends op 4 on the guild's shard: join `channel_id`, or leave when it is None."""
@@ -186,3 +183,8 @@ class VoiceBridge:
             await self._commands.send(LeaveVoice(guild_id=guild_id, actor=IDLE_ACTOR))
         finally:
             self._idle.pop(guild_id, None)
+
+
+def _lately(since: float | None) -> bool:
+    """Whether `since` (loop time) is within JOIN_PATIENCE: Discord may not have answered yet."""
+    return since is not None and asyncio.get_running_loop().time() - since < JOIN_PATIENCE
