@@ -29,7 +29,8 @@ from reprise.application.unit_of_work import Dependencies
 from reprise.settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Sequence
+    import asyncio
+    from collections.abc import AsyncIterator, Callable, Sequence
 
     import asyncpg
     from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractRobustConnection
@@ -79,9 +80,25 @@ async def stored_records(settings: Settings, *commands: CommandBase) -> list[Rec
         await core.close()
 
 
+class HoldingBus(CountingBus):
+    """A core's message bus that holds one guild's commands until `release` is set."""
+
+    def __init__(self, store: EventStore, guild_id: int, release: asyncio.Event) -> None:
+        super().__init__(store)
+        self._held = guild_id
+        self._release = release
+
+    async def handle(self, command: CommandBase) -> CommandResult:
+        if command.guild_id == self._held:
+            await self._release.wait()
+        return await super().handle(command)
+
+
 @asynccontextmanager
 async def in_process_core(
-    settings: Settings, partitions: Sequence[int] | None = None
+    settings: Settings,
+    partitions: Sequence[int] | None = None,
+    bus_for: Callable[[EventStore], CountingBus] = CountingBus,
 ) -> AsyncIterator[CountingBus]:
     """A core in this process (own store, cache, connection) consuming `partitions`."""
     async with AsyncExitStack() as stack:
@@ -89,7 +106,7 @@ async def in_process_core(
         stack.push_async_callback(store.close)
         connection = await bootstrap.open_broker(settings)
         stack.push_async_callback(connection.close)
-        bus = CountingBus(store)
+        bus = bus_for(store)
         owned = list(partitions) if partitions is not None else settings.owned_partitions
         consumer = await CommandConsumer.start(connection, bus, owned)
         stack.push_async_callback(consumer.stop)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -18,7 +20,7 @@ from reprise.adapters.rabbitmq.topology import dead_letter_queue, partition_key
 from reprise.adapters.rabbitmq.wire import encode_event
 from reprise.application.results import CommandResult
 from tests.integration.backbone.broker import collect, drain, raw_message, reason
-from tests.integration.backbone.systems import in_process_core, stored_records
+from tests.integration.backbone.systems import HoldingBus, in_process_core, stored_records
 from tests.integration.backbone.tables import stored_command_ids
 from tests.integration.backbone.waiting import until
 from tests.integration.messaging.systems import Seen
@@ -85,6 +87,40 @@ async def test_a_command_batch_answers_every_usable_item_and_dead_letters_the_re
         stored = await stored_command_ids(db, pg_schema)
         assert stored == [first.command_id, second.command_id]  # in the batch's order
         assert await drain(raw, dead_letter_queue("commands")) == []
+
+
+async def test_a_reply_leaves_when_its_command_is_committed_not_with_its_batch_s_last(
+    settings: Settings, raw: AbstractChannel
+) -> None:
+    partitions = settings.partitions
+    key = partition_key(GUILD, partitions)
+    neighbour = next(
+        g for g in range(GUILD + 1, GUILD + 100) if partition_key(g, partitions) == key
+    )
+    slow, quick = play("A", guild_id=GUILD), play("B", guild_id=neighbour)
+    release = asyncio.Event()
+    holding = functools.partial(HoldingBus, guild_id=GUILD, release=release)
+    async with in_process_core(settings, bus_for=holding):
+        replies: dict[str, CommandResult] = {}
+
+        async def on_reply(message: AbstractIncomingMessage) -> None:
+            for reply in json.loads(message.body):
+                replies[reply["reply"]] = CommandResult.model_validate(reply["result"])
+
+        await (await raw.get_queue(REPLY_TO, ensure=False)).consume(on_reply, no_ack=True)
+        items = [
+            {"reply": "slow", "command": slow.model_dump(mode="json")},
+            {"reply": "quick", "command": quick.model_dump(mode="json")},
+        ]
+        batch = raw_message(_batch(items), type=BATCH_TYPE, reply_to=REPLY_TO)
+        await (await raw.get_exchange("commands")).publish(batch, routing_key=key)
+
+        await until(lambda: "quick" in replies, within=10, what="the quick command's answer")
+        assert replies["quick"].accepted, replies["quick"]
+        assert "slow" not in replies  # its guild is held: the batch is not done
+        release.set()
+        await until(lambda: "slow" in replies, within=10, what="the slow command's answer")
+        assert replies["slow"].accepted, replies["slow"]
 
 
 async def test_a_batch_that_is_not_a_json_array_is_dead_lettered_whole(

@@ -12,6 +12,7 @@ import aio_pika
 from opentelemetry.trace import SpanKind
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from reprise.adapters.rabbitmq.answers import Answers
 from reprise.adapters.rabbitmq.batches import BATCH_TYPE, join, split
 from reprise.adapters.rabbitmq.dead_letters import DeadLetters
 from reprise.adapters.rabbitmq.metrics import CONSUMED, FAILED
@@ -132,9 +133,11 @@ class CommandConsumer:
     """Consumes this core's command partitions; commands in flight share group commits.
 
     A message is one command or a batch of them (ADR 0011). A batch's commands are handled
-    concurrently (in order per guild), its replies travel back as one batch, and it is acked
-    once every command's outcome is committed. A command that can never be handled is
-    dead-lettered on its own, with the reason; the rest of its batch goes on.
+    concurrently (in order per guild), and it is acked once every command's outcome is
+    committed. Each reply leaves as soon as its command's outcome is committed, gathered with
+    the others that the same commit settled (`Answers`), not held for its batch's last. A
+    command that can never be handled is dead-lettered on its own, with the reason; the rest
+    of its batch goes on.
     """
 
     def __init__(
@@ -144,6 +147,7 @@ class CommandConsumer:
         self._replies = replies
         self._bus = bus
         self._dead = dead
+        self._answers = Answers(self._publish_answers)
 
     @classmethod
     async def start(
@@ -168,6 +172,7 @@ class CommandConsumer:
         return consumer
 
     async def stop(self) -> None:
+        await self._answers.close()
         await self._channel.close()
         await self._replies.close()
 
@@ -201,20 +206,21 @@ class CommandConsumer:
         except UnusableMessage as problem:
             await self._dead.reject(message, problem.kind, problem.reason)
             return
-        outcomes = await asyncio.gather(*[self._handle_item(message, item) for item in items])
-        replies = [
-            b'{"reply":' + json.dumps(item.reply).encode() + b',"result":' + result + b"}"
-            for item, result in zip(items, outcomes, strict=True)
-            if item.reply is not None and result
-        ]
-        if replies and message.reply_to:
-            await self._publish_reply(message.reply_to, join(replies), None, batch=True)
+        outcomes = await asyncio.gather(*[self._answered(message, item) for item in items])
         if any(result is None for result in outcomes):
             FAILED.labels(GROUP).inc()
             await message.nack(requeue=True)  # the handled ones come back as stored answers
             return
         await message.ack()
         CONSUMED.labels(GROUP).inc(len(items))
+
+    async def _answered(self, message: AbstractIncomingMessage, item: BatchItem) -> bytes | None:
+        """The item handled, its reply on its way as soon as its outcome is committed."""
+        result = await self._handle_item(message, item)
+        if item.reply is not None and result and message.reply_to:
+            reply = b'{"reply":' + json.dumps(item.reply).encode() + b',"result":' + result + b"}"
+            self._answers.add(message.reply_to, reply)
+        return result
 
     async def _handle_item(self, message: AbstractIncomingMessage, item: BatchItem) -> bytes | None:
         """The item's result as JSON, or None when handling it failed unexpectedly."""
@@ -250,6 +256,9 @@ class CommandConsumer:
             return
         body = problem.result(command_id).model_dump_json().encode()
         await self._publish_reply(message.reply_to, body, message.correlation_id)
+
+    async def _publish_answers(self, reply_to: str, answers: list[bytes]) -> None:
+        await self._publish_reply(reply_to, join(answers), None, batch=True)
 
     async def _publish_reply(
         self, reply_to: str, body: bytes, correlation_id: str | None, *, batch: bool = False
