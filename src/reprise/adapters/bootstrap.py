@@ -220,7 +220,12 @@ async def start_command_consumer(
 async def open_command_bus(settings: Settings, core: Core | None) -> CommandBus:
     """RabbitMQ when AMQP_URL is set, otherwise straight into this process's core."""
     if settings.amqp_url:
-        return await open_rabbit_command_bus(settings, await open_broker(settings))
+        connection = await open_broker(settings)  # the bus's own: closed with it
+        try:
+            return await open_rabbit_command_bus(settings, connection, owns_connection=True)
+        except BaseException:
+            await connection.close()
+            raise
     if core is None:
         raise ValueError("without AMQP_URL the command bus needs the core in this process")
     from reprise.adapters.inprocess.command_bus import InProcessCommandBus
@@ -229,11 +234,13 @@ async def open_command_bus(settings: Settings, core: Core | None) -> CommandBus:
 
 
 async def open_rabbit_command_bus(
-    settings: Settings, connection: AbstractRobustConnection
+    settings: Settings, connection: AbstractRobustConnection, *, owns_connection: bool = False
 ) -> RabbitCommandBus:
     from reprise.adapters.rabbitmq.command_bus import RabbitCommandBus
 
-    return await RabbitCommandBus.open(connection, partitions=settings.partitions)
+    return await RabbitCommandBus.open(
+        connection, partitions=settings.partitions, owns_connection=owns_connection
+    )
 
 
 def open_read_cache(settings: Settings) -> ReadCache:

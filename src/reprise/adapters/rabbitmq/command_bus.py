@@ -59,18 +59,27 @@ class RabbitCommandBus:
     """The CommandBus port over RabbitMQ: publish with confirms, await the core's reply."""
 
     def __init__(
-        self, channel: AbstractRobustChannel, exchange: AbstractExchange, partitions: int
+        self,
+        channel: AbstractRobustChannel,
+        exchange: AbstractExchange,
+        partitions: int,
+        owned: AbstractRobustConnection | None = None,
     ) -> None:
         self._channel = channel
+        self._owned = owned  # closed with the bus: opened for it alone
         self._exchange = exchange
         self._partitions = partitions
         self._batches = Coalescer(self._publish_batch)
         self._waiting: dict[str, asyncio.Future[CommandResult]] = {}
 
     @classmethod
-    async def open(cls, connection: AbstractRobustConnection, *, partitions: int) -> Self:
+    async def open(
+        cls, connection: AbstractRobustConnection, *, partitions: int, owns_connection: bool = False
+    ) -> Self:
+        """A bus on `connection`; with `owns_connection`, closing the bus closes it too."""
         channel = await connection.channel(publisher_confirms=True)
-        bus = cls(channel, await channel.get_exchange("commands"), partitions)
+        owned = connection if owns_connection else None
+        bus = cls(channel, await channel.get_exchange("commands"), partitions, owned)
         # Declared (passively) so the robust channel restores this consumer on reconnect.
         replies = await channel.declare_queue(REPLY_TO, passive=True)
         await replies.consume(bus._on_reply, no_ack=True)
@@ -116,6 +125,8 @@ class RabbitCommandBus:
     async def close(self) -> None:
         await self._batches.close()
         await self._channel.close()
+        if self._owned is not None:
+            await self._owned.close()
 
     async def _publish(self, command: CommandBase, *, reply_key: str | None) -> None:
         if command.traceparent is None:
