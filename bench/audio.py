@@ -31,9 +31,10 @@ from bench.audio_system import (
     reprise_pipeline,
     track_lengths,
 )
+from bench.broker_wal import rolled_over, wal_files
 from bench.measure import percentile
 from bench.pipeline_env import PARTITIONS, SPREAD_PARTITIONS
-from bench.postgres import database_url, server_facts
+from bench.postgres import checkpoints, database_url, server_facts
 from bench.report import Section, publish
 from reprise.adapters.collector import tune_collector
 from reprise.adapters.event_loop import new_event_loop
@@ -42,7 +43,6 @@ from reprise.domain import commands as c
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from reprise.adapters.lavalink.audio_process import AudioProcess
     from reprise.adapters.lavalink.node_specs import NodeSpec
 
 COMMAND = ".venv/bin/python -m bench.audio"
@@ -62,12 +62,18 @@ FULL = Plan(guilds=1_000, warm_up=20.0, seconds=40.0)
 QUICK = Plan(guilds=100, warm_up=8.0, seconds=10.0)
 
 
-async def _measure(process: AudioProcess, latencies: Latencies, plan: Plan) -> Latencies:
-    del process
+async def _measure(latencies: Latencies, plan: Plan) -> Latencies:
+    """Record for `plan.seconds` after the warm-up, noting the services' stalls meanwhile."""
+    dsn = database_url()
     await asyncio.sleep(plan.warm_up)
+    wal, checkpointed = wal_files(), await checkpoints(dsn)
     latencies.recording = True
     await asyncio.sleep(plan.seconds)
     latencies.recording = False
+    if rolled_over(wal, wal_files()):
+        latencies.disturbances.append("RabbitMQ rolled its quorum-queue WAL over")
+    if await checkpoints(dsn) > checkpointed:
+        latencies.disturbances.append("PostgreSQL began a checkpoint")
     return latencies
 
 
@@ -80,7 +86,7 @@ async def baseline_latency(node: NodeSpec, plan: Plan, rng: Random) -> Latencies
             queues.upcoming[guild] = [bench_track(i, n) for i, n in enumerate(lengths)]
             await process.players.join(guild, CHANNEL_BASE + guild)
             await queues.play_next(guild)
-        samples = await _measure(process, latencies, plan)
+        samples = await _measure(latencies, plan)
         for guild in range(1, plan.guilds + 1):
             await process.players.leave(guild)
     return samples
@@ -104,7 +110,7 @@ async def reprise_latency(
                 assert (await pipeline.commands.send(enqueue, reply_within=30)).accepted
 
         await asyncio.gather(*(seed(guild) for guild in range(1, plan.guilds + 1)))
-        samples = await _measure(pipeline.process, latencies, plan)
+        samples = await _measure(latencies, plan)
     return samples
 
 
@@ -141,6 +147,7 @@ def section(
         _row("  of which: end → AdvanceQueue decided", spread.decided, plan.seconds),
         _row(f"baseline: in-memory queue ({plan.guilds} guilds)", baseline.samples, plan.seconds),
     ]
+    systems = [("Reprise", ours), (f"Reprise, {SPREAD_PARTITIONS} partitions", spread)]
     notes = [
         "latency: Lavalink's TrackEndEvent received by the audio process → Lavalink answered "
         "the PATCH that plays the next entry (ms); track ends per second during the window",
@@ -153,6 +160,8 @@ def section(
         f"Reprise runs with {PARTITIONS} partition per stream (the default, for one process of "
         f"each kind); `Reprise, {SPREAD_PARTITIONS} partitions` is the same system with room "
         f"for {SPREAD_PARTITIONS} processes of each kind, all served by the one here (ADR 0014)",
+        "during the measured windows (each can hold up every message for a moment): "
+        + _disturbances(systems),
     ]
     met = p99 < 50 and mine.idle_bytes < 10 * 1024 and mine.playing_bytes < 30 * 1024
     verdict = (
@@ -164,6 +173,16 @@ def section(
     )
     columns = ["system", "track ends", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms"]
     return Section(TITLE, COMMAND, columns, rows, verdict, notes)
+
+
+def _disturbances(systems: list[tuple[str, Latencies]]) -> str:
+    """What held the services up during each Reprise window (the baseline uses neither)."""
+    seen = [
+        f"{', '.join(latencies.disturbances)} ({name})"
+        for name, latencies in systems
+        if latencies.disturbances
+    ]
+    return "; ".join(seen) if seen else "no WAL rollover in RabbitMQ, no PostgreSQL checkpoint"
 
 
 async def on_fresh_lavalink[T](work: Callable[[NodeSpec], Awaitable[T]]) -> T:

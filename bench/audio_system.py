@@ -99,6 +99,7 @@ class Latencies:
     samples: list[float] = field(default_factory=list)
     decided: list[float] = field(default_factory=list)  # track end → AdvanceQueue's reply
     recording: bool = False
+    disturbances: list[str] = field(default_factory=list)  # seen during the measured window
 
     def watch(self, process: AudioProcess) -> None:
         events, players = process._lavalink_events, process.players
