@@ -59,6 +59,7 @@ class Phase:
     commits: int = 0  # transactions in the database during the phase (all of its users)
     fsyncs: int = 0  # WAL fsyncs of the server during the phase
     broker_wal_rolled: bool | None = None  # None: not checked (bench/broker_wal.py)
+    checkpointed: bool = False  # PostgreSQL began a checkpoint during the phase
 
     @property
     def errors(self) -> int:

@@ -15,7 +15,7 @@ from bench.broker_wal import rolled_over, wal_files
 from bench.pipeline_cpu import CpuWatch, db_counters, shares
 from bench.pipeline_env import SETTLE_SECONDS
 from bench.pipeline_load import System, Tracker, offered_load, saturation
-from bench.postgres import database_url
+from bench.postgres import checkpoints, database_url
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -94,10 +94,12 @@ class Runner:
         children = getattr(self.system, "children", [])
         watch = CpuWatch({"bench process": os.getpid(), **{c.name: c.pid for c in children}})
         commits, fsyncs = await db_counters(database_url())
+        checkpointed = await checkpoints(database_url())
         before, started, wal = watch.sample(), time.perf_counter(), wal_files()
         phase = await work
         phase.cpu = shares(before, watch.sample(), time.perf_counter() - started)
         phase.broker_wal_rolled = rolled_over(wal, wal_files())
+        phase.checkpointed = await checkpoints(database_url()) > checkpointed
         commits_after, fsyncs_after = await db_counters(database_url())
         phase.commits, phase.fsyncs = commits_after - commits, fsyncs_after - fsyncs
         progress(phase)
@@ -128,6 +130,7 @@ def progress(phase: Phase) -> None:
         f"  {label(phase):>38}: {phase.achieved:7,.0f}/s p50 {phase.p(0.5):7.1f} "
         f"p99 {phase.p(0.99):7.1f} max {phase.p(1.0):7.1f} ms, {phase.errors} errors, "
         f"other CPU {phase.cpu.get('other', 0.0):.0f}%"
-        + (", RabbitMQ's WAL rolled over" if phase.broker_wal_rolled else ""),
+        + (", RabbitMQ's WAL rolled over" if phase.broker_wal_rolled else "")
+        + (", PostgreSQL checkpointed" if phase.checkpointed else ""),
         flush=True,
     )

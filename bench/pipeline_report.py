@@ -107,8 +107,17 @@ def broker_wal(phases: Sequence[Phase]) -> str:
     )
 
 
+def checkpoints(phases: Sequence[Phase]) -> str:
+    """In which phases PostgreSQL began a checkpoint (its writes compete with the commits')."""
+    during = [label(phase) for phase in phases if phase.checkpointed]
+    return (
+        "PostgreSQL began a checkpoint (its writes and the full-page images "
+        f"after it compete with the commits) during: {', '.join(during) if during else 'no phase'}."
+    )
+
+
 def notes(phases: Sequence[Phase], arrangement: Sequence[str]) -> list[str]:
-    lines = [*arrangement, broker_wal(phases)]
+    lines = [*arrangement, broker_wal(phases), checkpoints(phases)]
     for phase in phases:
         if phase.problems:
             problems = ", ".join(f"{n:,} {what}" for what, n in phase.problems.most_common())
