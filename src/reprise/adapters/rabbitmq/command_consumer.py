@@ -13,7 +13,7 @@ from opentelemetry.trace import SpanKind
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from reprise.adapters.rabbitmq.answers import Answers
-from reprise.adapters.rabbitmq.batches import BATCH_TYPE, join, split
+from reprise.adapters.rabbitmq.batches import BATCH_TYPE, join, pack, split
 from reprise.adapters.rabbitmq.dead_letters import DeadLetters
 from reprise.adapters.rabbitmq.metrics import CONSUMED, FAILED
 from reprise.adapters.rabbitmq.topology import partition_queue
@@ -258,7 +258,9 @@ class CommandConsumer:
         await self._publish_reply(message.reply_to, body, message.correlation_id)
 
     async def _publish_answers(self, reply_to: str, answers: list[bytes]) -> None:
-        await self._publish_reply(reply_to, join(answers), None, batch=True)
+        """One turn's replies to one sender, in batches below the message limit."""
+        for group in pack(answers, bytes):
+            await self._publish_reply(reply_to, join(group), None, batch=True)
 
     async def _publish_reply(
         self, reply_to: str, body: bytes, correlation_id: str | None, *, batch: bool = False
