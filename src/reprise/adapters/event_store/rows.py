@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import Mapper, StoredEvent
@@ -11,7 +11,7 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from reprise.application.ports import Notification, RecordedEvent, Stream
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
     from datetime import datetime
 
     from eventsourcing.domain import CanMutateAggregate, Snapshot
@@ -92,6 +92,20 @@ class RowMapper:
         return Stream(
             snapshot=self.snapshot(originator_id, *snapshot) if snapshot else None,
             events=[self.event(originator_id, *row) for row in events],
+        )
+
+    def notification_of(self, columns: Iterable[Any]) -> Notification:
+        """A notification from a row's columns in RecordedEvent's field order, without building
+        the RecordedEvent first (a rebuild reads a million)."""
+        position, originator_id, version, topic, state, guild_id, command_id, traceparent, _ = (
+            columns
+        )
+        return Notification(
+            position=position,
+            guild_id=guild_id,
+            command_id=command_id,
+            event=self.event(originator_id, version, topic, state),
+            traceparent=traceparent,
         )
 
     def notification(self, row: EventRow) -> Notification:

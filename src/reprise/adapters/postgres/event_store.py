@@ -154,18 +154,21 @@ class PostgresEventStore:
         return [self._rows.event(originator_id, *record) for record in records]
 
     async def read_notifications(self, after: int, limit: int) -> Sequence[Notification]:
-        return [self._rows.notification(row) for row in await self.read_recorded(after, limit)]
+        return [self._rows.notification_of(row) for row in await self._recorded(after, limit)]
 
     async def read_recorded(self, after: int, limit: int) -> Sequence[RecordedEvent]:
+        return [RecordedEvent(*row) for row in await self._recorded(after, limit)]
+
+    async def _recorded(self, after: int, limit: int) -> list[asyncpg.Record]:
+        """Stored events after `after`, columns in RecordedEvent's field order."""
         async with unavailable_on_db_errors():
-            records = await self._pool.fetch(
+            return await self._pool.fetch(
                 "SELECT notification_id, originator_id, originator_version, topic, state, "
                 f"guild_id, command_id, traceparent, recorded_at FROM {self._s}.stored_events "
                 "WHERE notification_id > $1 ORDER BY notification_id LIMIT $2",
                 after,
                 limit,
             )
-        return [RecordedEvent(*record) for record in records]
 
     async def max_position(self) -> int:
         async with unavailable_on_db_errors():
