@@ -14,7 +14,7 @@ import argparse
 import asyncio
 import tempfile
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from random import Random
 from typing import TYPE_CHECKING
@@ -33,8 +33,9 @@ from bench.audio_system import (
 )
 from bench.broker_wal import rolled_over, wal_files
 from bench.measure import percentile
+from bench.pipeline_cpu import db_counters
 from bench.pipeline_env import PARTITIONS, SPREAD_PARTITIONS
-from bench.postgres import checkpoints, database_url, server_facts
+from bench.postgres import database_url, server_facts
 from bench.report import Section, publish
 from reprise.adapters.collector import tune_collector
 from reprise.adapters.event_loop import new_event_loop
@@ -63,16 +64,21 @@ QUICK = Plan(guilds=100, warm_up=8.0, seconds=10.0)
 
 
 async def _measure(latencies: Latencies, plan: Plan) -> Latencies:
-    """Record for `plan.seconds` after the warm-up, noting the services' stalls meanwhile."""
-    dsn = database_url()
     await asyncio.sleep(plan.warm_up)
-    wal, checkpointed = wal_files(), await checkpoints(dsn)
     latencies.recording = True
     await asyncio.sleep(plan.seconds)
     latencies.recording = False
+    return latencies
+
+
+async def _measure_on_services(latencies: Latencies, plan: Plan, dsn: str) -> Latencies:
+    """`_measure`, noting the services' stalls during the recorded window."""
+    await asyncio.sleep(plan.warm_up)
+    wal, counters = wal_files(), await db_counters(dsn)
+    await _measure(latencies, replace(plan, warm_up=0.0))
     if rolled_over(wal, wal_files()):
         latencies.disturbances.append("RabbitMQ rolled its quorum-queue WAL over")
-    if await checkpoints(dsn) > checkpointed:
+    if (await db_counters(dsn)).checkpoints > counters.checkpoints:
         latencies.disturbances.append("PostgreSQL began a checkpoint")
     return latencies
 
@@ -110,7 +116,7 @@ async def reprise_latency(
                 assert (await pipeline.commands.send(enqueue, reply_within=30)).accepted
 
         await asyncio.gather(*(seed(guild) for guild in range(1, plan.guilds + 1)))
-        samples = await _measure(latencies, plan)
+        samples = await _measure_on_services(latencies, plan, dsn)
     return samples
 
 
@@ -176,7 +182,7 @@ def section(
 
 
 def _disturbances(systems: list[tuple[str, Latencies]]) -> str:
-    """What held the services up during each Reprise window (the baseline uses neither)."""
+    """What held the services up during each Reprise window."""
     seen = [
         f"{', '.join(latencies.disturbances)} ({name})"
         for name, latencies in systems

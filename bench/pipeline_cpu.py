@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import asyncpg
 
@@ -96,16 +97,24 @@ async def machine_busy(seconds: float = 2.0) -> float:
 
 _DB_COUNTERS = (
     "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()), "
-    "(SELECT wal_sync FROM pg_stat_wal)"
+    "(SELECT wal_sync FROM pg_stat_wal), "
+    "(SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter)"
 )
 
 
-async def db_counters(dsn: str) -> tuple[int, int]:
-    """Transactions committed in this database and WAL fsyncs of the server, so far."""
+class DbCounters(NamedTuple):
+    """The database server's counters so far: subtract two to get an interval's."""
+
+    commits: int  # transactions committed in this database
+    fsyncs: int  # WAL fsyncs of the server
+    checkpoints: int  # checkpoints begun (timed and requested)
+
+
+async def db_counters(dsn: str) -> DbCounters:
     connection = await asyncpg.connect(dsn)
     try:
         row = await connection.fetchrow(_DB_COUNTERS)
     finally:
         await connection.close()
     assert row is not None
-    return int(row[0]), int(row[1])
+    return DbCounters(int(row[0]), int(row[1]), int(row[2]))

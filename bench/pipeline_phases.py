@@ -15,7 +15,7 @@ from bench.broker_wal import rolled_over, wal_files
 from bench.pipeline_cpu import CpuWatch, db_counters, shares
 from bench.pipeline_env import SETTLE_SECONDS
 from bench.pipeline_load import System, Tracker, offered_load, saturation
-from bench.postgres import checkpoints, database_url
+from bench.postgres import database_url
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -93,15 +93,17 @@ class Runner:
         """The phase with its CPU and database counters; then let the pipeline empty."""
         children = getattr(self.system, "children", [])
         watch = CpuWatch({"bench process": os.getpid(), **{c.name: c.pid for c in children}})
-        commits, fsyncs = await db_counters(database_url())
-        checkpointed = await checkpoints(database_url())
+        counters = await db_counters(database_url())
         before, started, wal = watch.sample(), time.perf_counter(), wal_files()
         phase = await work
         phase.cpu = shares(before, watch.sample(), time.perf_counter() - started)
         phase.broker_wal_rolled = rolled_over(wal, wal_files())
-        phase.checkpointed = await checkpoints(database_url()) > checkpointed
-        commits_after, fsyncs_after = await db_counters(database_url())
-        phase.commits, phase.fsyncs = commits_after - commits, fsyncs_after - fsyncs
+        after = await db_counters(database_url())
+        phase.commits, phase.fsyncs = (
+            after.commits - counters.commits,
+            after.fsyncs - counters.fsyncs,
+        )
+        phase.checkpointed = after.checkpoints > counters.checkpoints
         progress(phase)
         started = time.perf_counter()
         if not await self.system.settle():

@@ -48,18 +48,6 @@ async def server_facts(dsn: str) -> ServerFacts:
     return ServerFacts(str(version).split()[0], str(fsync), str(synchronous_commit))
 
 
-async def checkpoints(dsn: str) -> int:
-    """Checkpoints the server has begun so far (timed and requested)."""
-    connection = await asyncpg.connect(dsn)
-    try:
-        count = await connection.fetchval(
-            "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter"
-        )
-    finally:
-        await connection.close()
-    return int(count)
-
-
 @asynccontextmanager
 async def throwaway_schema(dsn: str, *, migrated: bool = True) -> AsyncIterator[str]:
     """A fresh schema (with Reprise's tables unless `migrated=False`), dropped afterwards."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
 
 EventRow = RecordedEvent
+_columns = attrgetter(*(column.name for column in fields(RecordedEvent)))
+"""A RecordedEvent's fields as a tuple, in order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +97,7 @@ class RowMapper:
             events=[self.event(originator_id, *row) for row in events],
         )
 
-    def notification_of(self, columns: Iterable[Any]) -> Notification:
+    def notification_from_columns(self, columns: Iterable[Any]) -> Notification:
         """A notification from a row's columns in RecordedEvent's field order, without building
         the RecordedEvent first (a rebuild reads a million)."""
         position, originator_id, version, topic, state, guild_id, command_id, traceparent, _ = (
@@ -109,10 +112,4 @@ class RowMapper:
         )
 
     def notification(self, row: EventRow) -> Notification:
-        return Notification(
-            position=row.position,
-            guild_id=row.guild_id,
-            command_id=row.command_id,
-            event=self.event(row.originator_id, row.originator_version, row.topic, row.state),
-            traceparent=row.traceparent,
-        )
+        return self.notification_from_columns(_columns(row))

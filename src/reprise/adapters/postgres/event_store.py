@@ -154,7 +154,9 @@ class PostgresEventStore:
         return [self._rows.event(originator_id, *record) for record in records]
 
     async def read_notifications(self, after: int, limit: int) -> Sequence[Notification]:
-        return [self._rows.notification_of(row) for row in await self._recorded(after, limit)]
+        return [
+            self._rows.notification_from_columns(row) for row in await self._recorded(after, limit)
+        ]
 
     async def read_recorded(self, after: int, limit: int) -> Sequence[RecordedEvent]:
         return [RecordedEvent(*row) for row in await self._recorded(after, limit)]
